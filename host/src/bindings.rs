@@ -1,0 +1,300 @@
+//! The thin glue between the WIT package (`wit/`) and [`WinsockCtx`]: one
+//! `Host` impl per interface, WIT types converted to plain Rust and back.
+//! The Winsock rules themselves live in `lifecycle`, `instance`, `sockets`
+//! and `options`.
+
+use crate::ctx::WinsockCtx;
+use crate::error::{Failure, WsaError};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+
+wasmtime::component::bindgen!({
+    path: "../wit",
+    world: "winsock:ws2/imports",
+    imports: {
+        "winsock:ws2/sockets.socket": trappable,
+        "winsock:ws2/sockets.bind": trappable,
+        "winsock:ws2/sockets.listen": trappable,
+        "winsock:ws2/sockets.shutdown": trappable,
+        "winsock:ws2/sockets.getsockname": trappable,
+        "winsock:ws2/sockets.getpeername": trappable,
+        "winsock:ws2/sockets.getsockopt": trappable,
+        "winsock:ws2/sockets.setsockopt": trappable,
+        "winsock:ws2/sockets.ioctlsocket": trappable,
+        "winsock:ws2/lifecycle": trappable,
+        default: async | trappable,
+    },
+    trappable_error_type: {
+        "winsock:ws2/types.error-code" => Failure,
+    },
+});
+
+use winsock::ws2::lifecycle::{self, StartupError, WsaData};
+use winsock::ws2::sockets;
+use winsock::ws2::types::{self, ErrorCode, Ipv4SocketAddress, Ipv6SocketAddress, SocketAddress};
+
+impl From<WsaError> for ErrorCode {
+    fn from(e: WsaError) -> ErrorCode {
+        use WsaError::*;
+        match e {
+            Intr => ErrorCode::Wsaeintr,
+            BadF => ErrorCode::Wsaebadf,
+            Acces => ErrorCode::Wsaeacces,
+            Fault => ErrorCode::Wsaefault,
+            Inval => ErrorCode::Wsaeinval,
+            MFile => ErrorCode::Wsaemfile,
+            WouldBlock => ErrorCode::Wsaewouldblock,
+            InProgress => ErrorCode::Wsaeinprogress,
+            Already => ErrorCode::Wsaealready,
+            NotSock => ErrorCode::Wsaenotsock,
+            DestAddrReq => ErrorCode::Wsaedestaddrreq,
+            MsgSize => ErrorCode::Wsaemsgsize,
+            ProtoType => ErrorCode::Wsaeprototype,
+            NoProtoOpt => ErrorCode::Wsaenoprotoopt,
+            ProtoNoSupport => ErrorCode::Wsaeprotonosupport,
+            SocktNoSupport => ErrorCode::Wsaesocktnosupport,
+            OpNotSupp => ErrorCode::Wsaeopnotsupp,
+            PfNoSupport => ErrorCode::Wsaepfnosupport,
+            AfNoSupport => ErrorCode::Wsaeafnosupport,
+            AddrInUse => ErrorCode::Wsaeaddrinuse,
+            AddrNotAvail => ErrorCode::Wsaeaddrnotavail,
+            NetDown => ErrorCode::Wsaenetdown,
+            NetUnreach => ErrorCode::Wsaenetunreach,
+            NetReset => ErrorCode::Wsaenetreset,
+            ConnAborted => ErrorCode::Wsaeconnaborted,
+            ConnReset => ErrorCode::Wsaeconnreset,
+            NoBufs => ErrorCode::Wsaenobufs,
+            IsConn => ErrorCode::Wsaeisconn,
+            NotConn => ErrorCode::Wsaenotconn,
+            Shutdown => ErrorCode::Wsaeshutdown,
+            TimedOut => ErrorCode::Wsaetimedout,
+            ConnRefused => ErrorCode::Wsaeconnrefused,
+            HostUnreach => ErrorCode::Wsaehostunreach,
+            SysNotReady => ErrorCode::Wsasysnotready,
+            VerNotSupported => ErrorCode::Wsavernotsupported,
+            NotInitialised => ErrorCode::Wsanotinitialised,
+            Discon => ErrorCode::Wsaediscon,
+            OperationAborted => ErrorCode::WsaOperationAborted,
+            HostNotFound => ErrorCode::WsahostNotFound,
+            TryAgain => ErrorCode::WsatryAgain,
+            NoRecovery => ErrorCode::WsanoRecovery,
+            NoData => ErrorCode::WsanoData,
+        }
+    }
+}
+
+impl From<ErrorCode> for WsaError {
+    fn from(e: ErrorCode) -> WsaError {
+        ALL_CODES
+            .iter()
+            .copied()
+            .find(|w| ErrorCode::from(*w) == e)
+            .unwrap_or(WsaError::NetDown)
+    }
+}
+
+const ALL_CODES: [WsaError; 42] = {
+    use WsaError::*;
+    [
+        Intr, BadF, Acces, Fault, Inval, MFile, WouldBlock, InProgress, Already, NotSock,
+        DestAddrReq, MsgSize, ProtoType, NoProtoOpt, ProtoNoSupport, SocktNoSupport, OpNotSupp,
+        PfNoSupport, AfNoSupport, AddrInUse, AddrNotAvail, NetDown, NetUnreach, NetReset,
+        ConnAborted, ConnReset, NoBufs, IsConn, NotConn, Shutdown, TimedOut, ConnRefused,
+        HostUnreach, SysNotReady, VerNotSupported, NotInitialised, Discon, OperationAborted,
+        HostNotFound, TryAgain, NoRecovery, NoData,
+    ]
+};
+
+fn to_std(addr: SocketAddress) -> SocketAddr {
+    match addr {
+        SocketAddress::Ipv4(a) => {
+            let (b0, b1, b2, b3) = a.address;
+            SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(b0, b1, b2, b3), a.port))
+        }
+        SocketAddress::Ipv6(a) => {
+            let (g0, g1, g2, g3, g4, g5, g6, g7) = a.address;
+            SocketAddr::V6(SocketAddrV6::new(
+                Ipv6Addr::new(g0, g1, g2, g3, g4, g5, g6, g7),
+                a.port,
+                a.flow_info,
+                a.scope_id,
+            ))
+        }
+    }
+}
+
+fn from_std(addr: SocketAddr) -> SocketAddress {
+    match addr {
+        SocketAddr::V4(a) => {
+            let [b0, b1, b2, b3] = a.ip().octets();
+            SocketAddress::Ipv4(Ipv4SocketAddress { port: a.port(), address: (b0, b1, b2, b3) })
+        }
+        SocketAddr::V6(a) => {
+            let [g0, g1, g2, g3, g4, g5, g6, g7] = a.ip().segments();
+            SocketAddress::Ipv6(Ipv6SocketAddress {
+                port: a.port(),
+                flow_info: a.flowinfo(),
+                address: (g0, g1, g2, g3, g4, g5, g6, g7),
+                scope_id: a.scope_id(),
+            })
+        }
+    }
+}
+
+fn wsa_data(d: crate::lifecycle::WsaData) -> WsaData {
+    WsaData {
+        version: d.version,
+        high_version: d.high_version,
+        description: d.description.to_string(),
+        system_status: d.system_status.to_string(),
+        max_sockets: d.max_sockets,
+        max_udp_dg: d.max_udp_dg,
+    }
+}
+
+impl types::Host for WinsockCtx {
+    fn convert_error_code(&mut self, err: Failure) -> wasmtime::Result<ErrorCode> {
+        match err {
+            Failure::Wsa(e) => Ok(e.into()),
+            Failure::Trap(t) => Err(t),
+        }
+    }
+}
+
+impl lifecycle::Host for WinsockCtx {
+    fn startup(
+        &mut self,
+        version_requested: u16,
+        has_wsadata: bool,
+    ) -> wasmtime::Result<Result<WsaData, StartupError>> {
+        self.check_alive().map_err(trap)?;
+        // WSAStartup returns its code directly and leaves the last error
+        // alone on failure; success sets it to 0 (SPEC 1).
+        match crate::lifecycle::negotiate(version_requested, has_wsadata) {
+            Ok(data) => {
+                self.instance.startup();
+                self.last_error = 0;
+                Ok(Ok(wsa_data(data)))
+            }
+            Err(refused) => Ok(Err(StartupError {
+                code: refused.code.into(),
+                data: refused.data.map(wsa_data),
+            })),
+        }
+    }
+
+    fn cleanup(&mut self) -> Result<(), Failure> {
+        self.check_alive()?;
+        let r = self.instance.cleanup().map_err(Failure::from);
+        self.finish(r)
+    }
+
+    fn get_last_error(&mut self) -> wasmtime::Result<i32> {
+        Ok(self.last_error)
+    }
+
+    fn set_last_error(&mut self, code: i32) -> wasmtime::Result<()> {
+        self.last_error = code;
+        Ok(())
+    }
+
+    fn error_number(&mut self, code: ErrorCode) -> wasmtime::Result<i32> {
+        Ok(WsaError::from(code).code())
+    }
+}
+
+fn trap(f: Failure) -> wasmtime::Error {
+    match f {
+        Failure::Trap(t) => t,
+        Failure::Wsa(e) => wasmtime::format_err!("winsock: unexpected {e}"),
+    }
+}
+
+impl sockets::Host for WinsockCtx {
+    fn socket(&mut self, af: i32, ty: i32, protocol: i32) -> Result<u32, Failure> {
+        let r = WinsockCtx::socket(self, af, ty, protocol);
+        self.finish(r)
+    }
+
+    async fn closesocket(&mut self, s: u32) -> Result<(), Failure> {
+        let r = WinsockCtx::closesocket(self, s).await;
+        self.finish(r)
+    }
+
+    fn bind(&mut self, s: u32, name: SocketAddress) -> Result<(), Failure> {
+        let r = WinsockCtx::bind(self, s, to_std(name));
+        self.finish(r)
+    }
+
+    fn listen(&mut self, s: u32, backlog: i32) -> Result<(), Failure> {
+        let r = WinsockCtx::listen(self, s, backlog);
+        self.finish(r)
+    }
+
+    async fn accept(&mut self, s: u32) -> Result<(u32, SocketAddress), Failure> {
+        let r = WinsockCtx::accept(self, s).await.map(|(h, a)| (h, from_std(a)));
+        self.finish(r)
+    }
+
+    async fn connect(&mut self, s: u32, name: SocketAddress) -> Result<(), Failure> {
+        let r = WinsockCtx::connect(self, s, to_std(name)).await;
+        self.finish(r)
+    }
+
+    async fn send(&mut self, s: u32, buf: Vec<u8>, flags: i32) -> Result<u32, Failure> {
+        let r = WinsockCtx::send(self, s, &buf, flags).await;
+        self.finish(r)
+    }
+
+    async fn recv(&mut self, s: u32, len: i32, flags: i32) -> Result<Vec<u8>, Failure> {
+        let r = WinsockCtx::recv(self, s, len, flags).await;
+        self.finish(r)
+    }
+
+    fn shutdown(&mut self, s: u32, how: i32) -> Result<(), Failure> {
+        let r = WinsockCtx::shutdown(self, s, how);
+        self.finish(r)
+    }
+
+    fn getsockname(&mut self, s: u32) -> Result<SocketAddress, Failure> {
+        let r = WinsockCtx::getsockname(self, s).map(from_std);
+        self.finish(r)
+    }
+
+    fn getpeername(&mut self, s: u32) -> Result<SocketAddress, Failure> {
+        let r = WinsockCtx::getpeername(self, s).map(from_std);
+        self.finish(r)
+    }
+
+    fn getsockopt(&mut self, s: u32, level: i32, optname: i32, optlen: i32) -> Result<Vec<u8>, Failure> {
+        let r = WinsockCtx::getsockopt(self, s, level, optname, optlen);
+        self.finish(r)
+    }
+
+    fn setsockopt(
+        &mut self,
+        s: u32,
+        level: i32,
+        optname: i32,
+        optval: Option<Vec<u8>>,
+    ) -> Result<(), Failure> {
+        let r = WinsockCtx::setsockopt(self, s, level, optname, optval.as_deref());
+        self.finish(r)
+    }
+
+    fn ioctlsocket(&mut self, s: u32, cmd: u32, arg: u32) -> Result<u32, Failure> {
+        let r = WinsockCtx::ioctlsocket(self, s, cmd, arg);
+        self.finish(r)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_wsa_code_has_its_own_wit_case() {
+        for code in ALL_CODES {
+            assert_eq!(WsaError::from(ErrorCode::from(code)), code);
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! The per-instance context an embedder puts in its `Store`, its builder,
+//! and the view the bindings borrow.
+
+use crate::error::{Failure, WsaError};
+use crate::grants::Grants;
+use crate::instance::{Instance, InstanceControl};
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+/// Per-instance limits (SPEC 8).
+#[derive(Debug, Clone)]
+pub struct Limits {
+    /// Open sockets at once; one more socket() or accept() fails WSAEMFILE.
+    pub max_sockets: usize,
+    /// The longest a lingering closesocket waits, whatever l_linger says.
+    pub max_linger: Duration,
+    /// The most bytes one send or recv moves; a larger send is a partial
+    /// send, a larger recv buffer is filled at most this far.
+    pub max_bytes_per_call: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            max_sockets: 1024,
+            max_linger: Duration::from_secs(30),
+            max_bytes_per_call: 1 << 20,
+        }
+    }
+}
+
+/// An operation the grants refused (SPEC 8), reported to the embedder.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Denial {
+    /// "connect", "bind", "sendto" or "lookup".
+    pub action: &'static str,
+    /// The address or name that was refused.
+    pub target: String,
+}
+
+impl Denial {
+    /// The `winsock-run` flag that would grant it.
+    pub fn grant_flag(&self) -> &'static str {
+        match self.action {
+            "bind" => "--allow-bind (or --allow-net)",
+            "lookup" => "--allow-lookup",
+            _ => "--allow-connect (or --allow-net)",
+        }
+    }
+}
+
+impl fmt::Display for Denial {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "denied {} to {}: not granted; {} grants it",
+            self.action,
+            self.target,
+            self.grant_flag()
+        )
+    }
+}
+
+type DenialHook = Arc<dyn Fn(&Denial) + Send + Sync>;
+
+/// Builds a [`WinsockCtx`]: grants and limits for one instance.
+pub struct WinsockCtxBuilder {
+    grants: Grants,
+    limits: Limits,
+    on_denial: DenialHook,
+}
+
+impl Default for WinsockCtxBuilder {
+    fn default() -> Self {
+        WinsockCtxBuilder {
+            grants: Grants::deny_all(),
+            limits: Limits::default(),
+            on_denial: Arc::new(|d: &Denial| tracing::warn!("{d}")),
+        }
+    }
+}
+
+impl WinsockCtxBuilder {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// What the instance may reach; nothing unless granted.
+    pub fn grants(mut self, grants: Grants) -> Self {
+        self.grants = grants;
+        self
+    }
+
+    pub fn limits(mut self, limits: Limits) -> Self {
+        self.limits = limits;
+        self
+    }
+
+    /// Called once for each refused operation (the CLI prints a line).
+    pub fn on_denial(mut self, hook: impl Fn(&Denial) + Send + Sync + 'static) -> Self {
+        self.on_denial = Arc::new(hook);
+        self
+    }
+
+    pub fn build(self) -> WinsockCtx {
+        WinsockCtx {
+            instance: Instance::new(),
+            grants: self.grants,
+            limits: self.limits,
+            on_denial: self.on_denial,
+            last_error: 0,
+        }
+    }
+}
+
+/// The Winsock state of one instance. Put one in each `Store`; dropping it
+/// (with the `Store`) resets every socket the instance still has (SPEC 2).
+pub struct WinsockCtx {
+    pub(crate) instance: Arc<Instance>,
+    pub(crate) grants: Grants,
+    pub(crate) limits: Limits,
+    pub(crate) on_denial: DenialHook,
+    /// WSAGetLastError's value.
+    pub(crate) last_error: i32,
+}
+
+impl WinsockCtx {
+    pub fn builder() -> WinsockCtxBuilder {
+        WinsockCtxBuilder::new()
+    }
+
+    /// A handle for cleanup or teardown from another thread.
+    pub fn control(&self) -> InstanceControl {
+        InstanceControl { instance: self.instance.clone() }
+    }
+
+    pub fn limits(&self) -> &Limits {
+        &self.limits
+    }
+
+    pub(crate) fn deny(&self, action: &'static str, target: String) -> Failure {
+        (self.on_denial)(&Denial { action, target });
+        Failure::Wsa(match action {
+            "lookup" => WsaError::HostNotFound,
+            _ => WsaError::Acces,
+        })
+    }
+
+    /// Records a call's outcome as WSAGetLastError will report it: 0 after
+    /// success, the code after failure (SPEC 7).
+    pub(crate) fn finish<T>(&mut self, r: Result<T, Failure>) -> Result<T, Failure> {
+        match &r {
+            Ok(_) => self.last_error = 0,
+            Err(Failure::Wsa(e)) => self.last_error = e.code(),
+            Err(Failure::Trap(_)) => {}
+        }
+        r
+    }
+
+    /// Fails with a trap once the host tore the instance down.
+    pub(crate) fn check_alive(&self) -> Result<(), Failure> {
+        if self.instance.is_torn_down() {
+            Err(Failure::Trap(wasmtime::format_err!("winsock: instance was torn down by the host")))
+        } else {
+            Ok(())
+        }
+    }
+}
+
+impl Drop for WinsockCtx {
+    fn drop(&mut self) {
+        self.instance.teardown();
+    }
+}

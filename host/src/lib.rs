@@ -1,0 +1,59 @@
+//! Winsock for WebAssembly components: the wasmtime host side.
+//!
+//! An embedder adds Winsock to a component [`Linker`] the way it adds WASI,
+//! and puts one [`WinsockCtx`] in each `Store`:
+//!
+//! ```no_run
+//! use wasmtime::component::Linker;
+//! use winsock_host::{Grants, NetRule, WinsockCtx};
+//!
+//! struct MyState { winsock: WinsockCtx /* , wasi, table... */ }
+//!
+//! # fn main() -> wasmtime::Result<()> {
+//! let engine = wasmtime::Engine::default();
+//! let mut linker: Linker<MyState> = Linker::new(&engine);
+//! winsock_host::add_to_linker(&mut linker, |s: &mut MyState| &mut s.winsock)?;
+//!
+//! let mut grants = Grants::deny_all();
+//! grants.allow_connect("127.0.0.1:8080".parse::<NetRule>().unwrap());
+//! let winsock = WinsockCtx::builder().grants(grants).build();
+//! let control = winsock.control(); // cleanup()/teardown() from any thread
+//! # let _ = (winsock, control); Ok(()) }
+//! ```
+//!
+//! The rules the guest observes are those of the project's SPEC.md; the
+//! modules cite its sections. [`command`] runs whole command components
+//! (what `winsock-run` does).
+
+mod bindings;
+pub mod command;
+mod ctx;
+mod error;
+pub mod grants;
+mod instance;
+pub mod lifecycle;
+mod options;
+mod socket;
+mod sockets;
+
+pub use bindings::winsock::ws2 as wit;
+pub use ctx::{Denial, Limits, WinsockCtx, WinsockCtxBuilder};
+pub use error::{Failure, WsaError};
+pub use grants::{Grants, LookupGrant, NetRule};
+pub use instance::InstanceControl;
+
+use wasmtime::component::{HasSelf, Linker};
+
+/// Adds the `winsock:ws2` interfaces to `linker`; `get` finds the
+/// instance's [`WinsockCtx`] in the store data. The functions are async:
+/// use them from `instantiate_async` and `call_async` (a blocked guest
+/// waits on the tokio runtime, never on a parked thread).
+pub fn add_to_linker<T: Send + 'static>(
+    linker: &mut Linker<T>,
+    get: fn(&mut T) -> &mut WinsockCtx,
+) -> wasmtime::Result<()> {
+    bindings::winsock::ws2::types::add_to_linker::<T, HasSelf<WinsockCtx>>(linker, get)?;
+    bindings::winsock::ws2::lifecycle::add_to_linker::<T, HasSelf<WinsockCtx>>(linker, get)?;
+    bindings::winsock::ws2::sockets::add_to_linker::<T, HasSelf<WinsockCtx>>(linker, get)?;
+    Ok(())
+}

@@ -1,0 +1,273 @@
+//! One guest socket: the host socket under it, the Winsock state Windows
+//! keeps beside it (linger, blocking mode, timeouts, connection phase,
+//! shutdown and reset history), and the I/O that waits without parking a
+//! thread (SPEC 4-6).
+
+use crate::error::WsaError;
+use socket2::Socket;
+use std::io;
+use std::mem::MaybeUninit;
+use std::net::SocketAddr;
+use std::os::fd::AsRawFd;
+use std::sync::{Mutex, MutexGuard};
+use std::time::Duration;
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
+use tokio_util::sync::CancellationToken;
+
+/// SOCK_STREAM or SOCK_DGRAM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketKind {
+    Stream,
+    Datagram,
+}
+
+/// AF_INET or AF_INET6.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    V4,
+    V6,
+}
+
+impl Family {
+    pub fn of(addr: &SocketAddr) -> Family {
+        match addr {
+            SocketAddr::V4(_) => Family::V4,
+            SocketAddr::V6(_) => Family::V6,
+        }
+    }
+}
+
+/// `struct linger` as the guest set it (SPEC 4). `seconds` is kept as
+/// given; closesocket clamps it to the host's maximum.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Linger {
+    pub on: bool,
+    pub seconds: u16,
+}
+
+/// How closesocket ends a stream socket, from its linger state (SPEC 4).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LingerMode {
+    /// SO_DONTLINGER: return at once, the kernel delivers queued data then FIN.
+    Graceful,
+    /// SO_LINGER {1, 0}: return at once with a reset.
+    Abortive,
+    /// SO_LINGER {1, N}: wait up to N seconds for the send queue to drain.
+    Wait(Duration),
+}
+
+impl Linger {
+    pub fn mode(self, max_linger: Duration) -> LingerMode {
+        match (self.on, self.seconds) {
+            (false, _) => LingerMode::Graceful,
+            (true, 0) => LingerMode::Abortive,
+            (true, n) => LingerMode::Wait(Duration::from_secs(n.into()).min(max_linger)),
+        }
+    }
+}
+
+/// Where a socket is in its life, as Winsock's state checks see it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Phase {
+    Unbound,
+    Bound,
+    Listening,
+    /// A nonblocking connect whose handshake has not been seen to end.
+    Connecting,
+    Connected,
+}
+
+#[derive(Debug)]
+pub struct SocketState {
+    pub phase: Phase,
+    pub nonblocking: bool,
+    pub linger: Linger,
+    /// SO_RCVTIMEO / SO_SNDTIMEO in milliseconds; 0 waits forever.
+    pub recv_timeout_ms: u32,
+    pub send_timeout_ms: u32,
+    pub shut_send: bool,
+    pub shut_recv: bool,
+    /// Set once the connection was seen reset: Linux reports ECONNRESET once
+    /// and EOF or EPIPE afterwards, Winsock keeps failing WSAECONNRESET.
+    pub reset: bool,
+    /// The outcome of a nonblocking connect that failed, for SO_ERROR.
+    pub pending_error: Option<WsaError>,
+    /// A blocking lingering closesocket is under way: the handle is already
+    /// gone for the guest, but the socket is still the instance's to reset.
+    pub closing: bool,
+    /// Extra SOL_SOCKET flags Winsock reports back that Linux cannot.
+    pub exclusive_addr_use: bool,
+}
+
+pub struct SocketEntry {
+    pub kind: SocketKind,
+    pub family: Family,
+    io: AsyncFd<Socket>,
+    /// Cancelled by closesocket of this socket and by the final cleanup (a
+    /// child of the instance's token), so pending calls fail WSAEINTR.
+    pub cancel: CancellationToken,
+    state: Mutex<SocketState>,
+}
+
+impl SocketEntry {
+    /// Wraps a nonblocking host socket. Must run inside the tokio runtime.
+    pub fn new(
+        socket: Socket,
+        kind: SocketKind,
+        family: Family,
+        phase: Phase,
+        cancel: CancellationToken,
+    ) -> io::Result<SocketEntry> {
+        // SAFETY: the Socket owns its descriptor, which stays open and the
+        // same for as long as the AsyncFd holds the Socket.
+        let io = unsafe { AsyncFd::register_with_interest(socket, Interest::READABLE | Interest::WRITABLE) }
+            .map_err(|e| e.into_parts().1)?;
+        Ok(SocketEntry {
+            kind,
+            family,
+            io,
+            cancel,
+            state: Mutex::new(SocketState {
+                phase,
+                nonblocking: false,
+                linger: Linger::default(),
+                recv_timeout_ms: 0,
+                send_timeout_ms: 0,
+                shut_send: false,
+                shut_recv: false,
+                reset: false,
+                pending_error: None,
+                closing: false,
+                exclusive_addr_use: false,
+            }),
+        })
+    }
+
+    pub fn socket(&self) -> &Socket {
+        self.io.get_ref()
+    }
+
+    pub fn state(&self) -> MutexGuard<'_, SocketState> {
+        // The lock is never held across an await or a guest call, and nothing
+        // under it panics; a poisoned lock is still consistent data.
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The abortive close of SPEC 1's final cleanup and SPEC 2's teardown:
+    /// SO_LINGER {1,0} in the kernel, so the last close of the descriptor
+    /// sends RST and drops unsent data. Pending calls are cancelled.
+    pub fn reset(&self) {
+        let _ = self.socket().set_linger(Some(Duration::ZERO));
+        self.cancel.cancel();
+    }
+
+    /// Brings a nonblocking connect's phase up to date without waiting:
+    /// Windows reports the outcome to whichever call looks next.
+    pub fn settle_connect(&self, st: &mut SocketState) {
+        if st.phase != Phase::Connecting {
+            return;
+        }
+        let mut pfd = [rustix::event::PollFd::new(self.socket(), rustix::event::PollFlags::OUT)];
+        let zero = rustix::event::Timespec { tv_sec: 0, tv_nsec: 0 };
+        if !matches!(rustix::event::poll(&mut pfd, Some(&zero)), Ok(n) if n > 0) {
+            return;
+        }
+        match self.socket().take_error() {
+            Ok(None) => st.phase = Phase::Connected,
+            Ok(Some(e)) | Err(e) => {
+                st.phase = Phase::Bound;
+                st.pending_error = Some(WsaError::from_io(&e));
+            }
+        }
+    }
+
+    /// Runs `op` on the host socket, waiting for readiness only when it
+    /// would block: a ready syscall costs no reactor round trip. Blocking
+    /// sockets wait, cancellable (WSAEINTR) and bounded by `timeout`
+    /// (WSAETIMEDOUT); nonblocking ones fail WSAEWOULDBLOCK.
+    pub async fn io<R>(
+        &self,
+        interest: Interest,
+        nonblocking: bool,
+        timeout: Option<Duration>,
+        mut op: impl FnMut(&Socket) -> io::Result<R>,
+    ) -> Result<R, IoFailure> {
+        match op(self.socket()) {
+            Err(e) if e.kind() == io::ErrorKind::WouldBlock => {}
+            Err(e) if e.kind() == io::ErrorKind::Interrupted => {}
+            other => return other.map_err(IoFailure::Io),
+        }
+        if nonblocking {
+            return Err(IoFailure::Wsa(WsaError::WouldBlock));
+        }
+        let wait = async {
+            loop {
+                let mut guard = self.io.ready(interest).await.map_err(IoFailure::Io)?;
+                match guard.try_io(|fd| op(fd.get_ref())) {
+                    Ok(r) => return r.map_err(IoFailure::Io),
+                    Err(_would_block) => continue,
+                }
+            }
+        };
+        let deadline = async {
+            match timeout {
+                Some(t) => tokio::time::sleep(t).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => Err(IoFailure::Wsa(WsaError::Intr)),
+            r = wait => r,
+            _ = deadline => Err(IoFailure::Wsa(WsaError::TimedOut)),
+        }
+    }
+
+    /// Waits (cancellably) until the kernel reports the socket writable;
+    /// used for a blocking connect's handshake.
+    pub async fn writable(&self) -> Result<(), IoFailure> {
+        tokio::select! {
+            biased;
+            _ = self.cancel.cancelled() => Err(IoFailure::Wsa(WsaError::Intr)),
+            r = self.io.writable() => r.map(|mut g| g.clear_ready()).map_err(IoFailure::Io),
+        }
+    }
+
+    /// Bytes queued for sending and not yet acknowledged by the peer
+    /// (Linux's SIOCOUTQ). A socket with no connection has none.
+    pub fn unacknowledged(&self) -> usize {
+        let mut n: libc::c_int = 0;
+        // SAFETY: TIOCOUTQ writes one int through the pointer, which points
+        // at a live c_int; the descriptor is owned by `self`.
+        let rc = unsafe { libc::ioctl(self.socket().as_raw_fd(), libc::TIOCOUTQ, &mut n) };
+        if rc == 0 { n.max(0) as usize } else { 0 }
+    }
+
+    /// Bytes one recv would return at once (FIONREAD).
+    pub fn readable_bytes(&self) -> Result<u32, WsaError> {
+        match rustix::io::ioctl_fionread(self.socket()) {
+            Ok(n) => Ok(n.min(u32::MAX as u64) as u32),
+            Err(e) => Err(WsaError::from_io(&e.into())),
+        }
+    }
+
+    /// recv into a fresh buffer of at most `cap` bytes.
+    pub fn recv_into(sock: &Socket, buf: &mut Vec<u8>, flags: libc::c_int) -> io::Result<usize> {
+        buf.clear();
+        let spare: &mut [MaybeUninit<u8>] = buf.spare_capacity_mut();
+        let n = sock.recv_with_flags(spare, flags)?;
+        // SAFETY: recv initialised the first `n` bytes of the spare capacity.
+        unsafe { buf.set_len(n) };
+        Ok(n)
+    }
+}
+
+/// A failed socket operation: already a WSA code (cancelled, timed out,
+/// would block) or the host's error, for the caller to translate by its
+/// own state rules.
+#[derive(Debug)]
+pub enum IoFailure {
+    Wsa(WsaError),
+    Io(io::Error),
+}
