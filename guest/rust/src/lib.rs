@@ -1,0 +1,577 @@
+//! Winsock for Rust guests: a safe API over the `winsock:ws2` WIT package.
+//!
+//! ```no_run
+//! use winsock_guest::{Winsock, Socket, Linger};
+//!
+//! let _wsa = Winsock::startup(2, 2)?;          // WSACleanup on drop
+//! let s = Socket::tcp_v4()?;                    // closesocket on drop
+//! s.connect("127.0.0.1:8080".parse().unwrap())?;
+//! s.set_linger(Linger { on: true, seconds: 0 })?; // close with a reset
+//! s.send(b"hello")?;
+//! # Ok::<(), winsock_guest::WsaError>(())
+//! ```
+//!
+//! Errors are [`WsaError`]s carrying the Windows number a C program would
+//! read from WSAGetLastError. The [`raw`] module is the WIT interface
+//! itself, numeric handles and all, for ports of C-style code.
+
+use std::fmt;
+use std::io;
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::time::Duration;
+
+mod bindings {
+    wit_bindgen::generate!({
+        path: "../../wit",
+        world: "winsock:ws2/imports",
+    });
+}
+
+/// The WIT interface as generated: numeric SOCKET handles, WSA error
+/// enums, Winsock's integer constants.
+pub mod raw {
+    pub use crate::bindings::winsock::ws2::{lifecycle, sockets, types};
+
+    pub const AF_INET: i32 = 2;
+    pub const AF_INET6: i32 = 23;
+    pub const SOCK_STREAM: i32 = 1;
+    pub const SOCK_DGRAM: i32 = 2;
+    pub const IPPROTO_TCP: i32 = 6;
+    pub const IPPROTO_UDP: i32 = 17;
+    pub const IPPROTO_IP: i32 = 0;
+    pub const IPPROTO_IPV6: i32 = 41;
+    pub const SOL_SOCKET: i32 = 0xffff;
+    pub const SO_ACCEPTCONN: i32 = 0x0002;
+    pub const SO_REUSEADDR: i32 = 0x0004;
+    pub const SO_KEEPALIVE: i32 = 0x0008;
+    pub const SO_BROADCAST: i32 = 0x0020;
+    pub const SO_LINGER: i32 = 0x0080;
+    pub const SO_OOBINLINE: i32 = 0x0100;
+    pub const SO_DONTLINGER: i32 = !SO_LINGER;
+    pub const SO_EXCLUSIVEADDRUSE: i32 = !SO_REUSEADDR;
+    pub const SO_SNDBUF: i32 = 0x1001;
+    pub const SO_RCVBUF: i32 = 0x1002;
+    pub const SO_SNDTIMEO: i32 = 0x1005;
+    pub const SO_RCVTIMEO: i32 = 0x1006;
+    pub const SO_ERROR: i32 = 0x1007;
+    pub const SO_TYPE: i32 = 0x1008;
+    pub const TCP_NODELAY: i32 = 0x0001;
+    pub const IP_TTL: i32 = 4;
+    pub const IPV6_V6ONLY: i32 = 27;
+    pub const MSG_OOB: i32 = 1;
+    pub const MSG_PEEK: i32 = 2;
+    pub const SD_RECEIVE: i32 = 0;
+    pub const SD_SEND: i32 = 1;
+    pub const SD_BOTH: i32 = 2;
+    pub const FIONBIO: u32 = 0x8004_667e;
+    pub const FIONREAD: u32 = 0x4004_667f;
+    pub const SIOCATMARK: u32 = 0x4004_7307;
+    pub const INVALID_SOCKET: u32 = !0;
+
+    /// MAKEWORD(major, minor).
+    pub const fn makeword(major: u8, minor: u8) -> u16 {
+        (major as u16) | ((minor as u16) << 8)
+    }
+}
+
+use raw::lifecycle;
+use raw::sockets;
+use raw::types::{ErrorCode, Ipv4SocketAddress, Ipv6SocketAddress, SocketAddress};
+
+/// A Windows Sockets error: the number WSAGetLastError reports.
+#[derive(Clone, Copy, PartialEq, Eq, Hash)]
+pub struct WsaError(pub i32);
+
+impl WsaError {
+    pub const EINTR: WsaError = WsaError(10004);
+    pub const EACCES: WsaError = WsaError(10013);
+    pub const EFAULT: WsaError = WsaError(10014);
+    pub const EINVAL: WsaError = WsaError(10022);
+    pub const EMFILE: WsaError = WsaError(10024);
+    pub const EWOULDBLOCK: WsaError = WsaError(10035);
+    pub const EALREADY: WsaError = WsaError(10037);
+    pub const ENOTSOCK: WsaError = WsaError(10038);
+    pub const EMSGSIZE: WsaError = WsaError(10040);
+    pub const ENOPROTOOPT: WsaError = WsaError(10042);
+    pub const EOPNOTSUPP: WsaError = WsaError(10045);
+    pub const EAFNOSUPPORT: WsaError = WsaError(10047);
+    pub const EADDRINUSE: WsaError = WsaError(10048);
+    pub const ECONNRESET: WsaError = WsaError(10054);
+    pub const EISCONN: WsaError = WsaError(10056);
+    pub const ENOTCONN: WsaError = WsaError(10057);
+    pub const ESHUTDOWN: WsaError = WsaError(10058);
+    pub const ETIMEDOUT: WsaError = WsaError(10060);
+    pub const ECONNREFUSED: WsaError = WsaError(10061);
+    pub const VERNOTSUPPORTED: WsaError = WsaError(10092);
+    pub const NOTINITIALISED: WsaError = WsaError(10093);
+    pub const HOST_NOT_FOUND: WsaError = WsaError(11001);
+
+    /// The WSA number.
+    pub fn code(self) -> i32 {
+        self.0
+    }
+
+    /// The error the last failed call left (WSAGetLastError).
+    pub fn last() -> WsaError {
+        WsaError(lifecycle::get_last_error())
+    }
+}
+
+impl From<ErrorCode> for WsaError {
+    fn from(e: ErrorCode) -> WsaError {
+        // The host owns the one table of WSA numbers.
+        WsaError(lifecycle::error_number(e))
+    }
+}
+
+impl fmt::Debug for WsaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "WsaError({})", self.0)
+    }
+}
+
+impl fmt::Display for WsaError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Winsock error {}", self.0)
+    }
+}
+
+impl std::error::Error for WsaError {}
+
+impl From<WsaError> for io::Error {
+    fn from(e: WsaError) -> io::Error {
+        let kind = match e {
+            WsaError::EWOULDBLOCK => io::ErrorKind::WouldBlock,
+            WsaError::ECONNRESET => io::ErrorKind::ConnectionReset,
+            WsaError::ECONNREFUSED => io::ErrorKind::ConnectionRefused,
+            WsaError::ETIMEDOUT => io::ErrorKind::TimedOut,
+            WsaError::ENOTCONN => io::ErrorKind::NotConnected,
+            WsaError::EACCES => io::ErrorKind::PermissionDenied,
+            WsaError::EINTR => io::ErrorKind::Interrupted,
+            _ => io::ErrorKind::Other,
+        };
+        io::Error::new(kind, e)
+    }
+}
+
+pub type Result<T> = std::result::Result<T, WsaError>;
+
+fn wsa<T>(r: std::result::Result<T, ErrorCode>) -> Result<T> {
+    r.map_err(WsaError::from)
+}
+
+/// What WSAStartup filled in.
+pub use raw::lifecycle::WsaData;
+
+/// A successful WSAStartup; dropping it runs the matching WSACleanup.
+/// Every startup needs its own cleanup; only the last one resets the
+/// sockets still open (SPEC 1).
+pub struct Winsock {
+    data: WsaData,
+    cleaned: bool,
+}
+
+impl Winsock {
+    /// WSAStartup(MAKEWORD(major, minor)).
+    pub fn startup(major: u8, minor: u8) -> Result<Winsock> {
+        match lifecycle::startup(raw::makeword(major, minor), true) {
+            Ok(data) => Ok(Winsock { data, cleaned: false }),
+            Err(e) => Err(e.code.into()),
+        }
+    }
+
+    /// The WSADATA of this startup.
+    pub fn data(&self) -> &WsaData {
+        &self.data
+    }
+
+    /// The negotiated version as (major, minor).
+    pub fn version(&self) -> (u8, u8) {
+        ((self.data.version & 0xff) as u8, (self.data.version >> 8) as u8)
+    }
+
+    /// WSACleanup now, with its result.
+    pub fn cleanup(mut self) -> Result<()> {
+        self.cleaned = true;
+        wsa(lifecycle::cleanup())
+    }
+}
+
+impl Drop for Winsock {
+    fn drop(&mut self) {
+        if !self.cleaned {
+            let _ = lifecycle::cleanup();
+        }
+    }
+}
+
+/// `struct linger` (SPEC 4): `on` false is SO_DONTLINGER, the default
+/// graceful close; `{ on: true, seconds: 0 }` closes with a reset;
+/// `{ on: true, seconds: n }` waits up to n seconds for unsent data.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Linger {
+    pub on: bool,
+    pub seconds: u16,
+}
+
+/// SOCK_STREAM or SOCK_DGRAM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SocketType {
+    Stream,
+    Datagram,
+}
+
+/// The shutdown directions (SD_RECEIVE, SD_SEND, SD_BOTH).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shutdown {
+    Receive,
+    Send,
+    Both,
+}
+
+pub fn to_wit(addr: SocketAddr) -> SocketAddress {
+    match addr {
+        SocketAddr::V4(a) => {
+            let [b0, b1, b2, b3] = a.ip().octets();
+            SocketAddress::Ipv4(Ipv4SocketAddress { port: a.port(), address: (b0, b1, b2, b3) })
+        }
+        SocketAddr::V6(a) => {
+            let [g0, g1, g2, g3, g4, g5, g6, g7] = a.ip().segments();
+            SocketAddress::Ipv6(Ipv6SocketAddress {
+                port: a.port(),
+                flow_info: a.flowinfo(),
+                address: (g0, g1, g2, g3, g4, g5, g6, g7),
+                scope_id: a.scope_id(),
+            })
+        }
+    }
+}
+
+pub fn from_wit(addr: SocketAddress) -> SocketAddr {
+    match addr {
+        SocketAddress::Ipv4(a) => {
+            let (b0, b1, b2, b3) = a.address;
+            SocketAddr::V4(SocketAddrV4::new(Ipv4Addr::new(b0, b1, b2, b3), a.port))
+        }
+        SocketAddress::Ipv6(a) => {
+            let (g0, g1, g2, g3, g4, g5, g6, g7) = a.address;
+            SocketAddr::V6(SocketAddrV6::new(
+                Ipv6Addr::new(g0, g1, g2, g3, g4, g5, g6, g7),
+                a.port,
+                a.flow_info,
+                a.scope_id,
+            ))
+        }
+    }
+}
+
+/// A failed [`Socket::close`].
+#[derive(Debug)]
+pub struct CloseError {
+    pub error: WsaError,
+    /// The socket, still open, when the close would have blocked.
+    pub socket: Option<Socket>,
+}
+
+/// A Winsock SOCKET; dropping it runs closesocket.
+#[derive(Debug)]
+pub struct Socket {
+    handle: u32,
+}
+
+impl Socket {
+    /// socket(af, type, 0) for the family of `like`.
+    pub fn new(ipv6: bool, ty: SocketType) -> Result<Socket> {
+        let af = if ipv6 { raw::AF_INET6 } else { raw::AF_INET };
+        let ty = match ty {
+            SocketType::Stream => raw::SOCK_STREAM,
+            SocketType::Datagram => raw::SOCK_DGRAM,
+        };
+        Ok(Socket { handle: wsa(sockets::socket(af, ty, 0))? })
+    }
+
+    /// A TCP socket over IPv4.
+    pub fn tcp_v4() -> Result<Socket> {
+        Socket::new(false, SocketType::Stream)
+    }
+
+    /// A TCP socket over IPv6.
+    pub fn tcp_v6() -> Result<Socket> {
+        Socket::new(true, SocketType::Stream)
+    }
+
+    /// A UDP socket over IPv4.
+    pub fn udp_v4() -> Result<Socket> {
+        Socket::new(false, SocketType::Datagram)
+    }
+
+    /// A TCP socket listening on `addr`.
+    pub fn listen_tcp(addr: SocketAddr, backlog: i32) -> Result<Socket> {
+        let s = Socket::new(addr.is_ipv6(), SocketType::Stream)?;
+        s.bind(addr)?;
+        s.listen(backlog)?;
+        Ok(s)
+    }
+
+    /// A TCP socket connected to `addr`.
+    pub fn connect_tcp(addr: SocketAddr) -> Result<Socket> {
+        let s = Socket::new(addr.is_ipv6(), SocketType::Stream)?;
+        s.connect(addr)?;
+        Ok(s)
+    }
+
+    /// Takes ownership of a raw handle.
+    pub fn from_raw(handle: u32) -> Socket {
+        Socket { handle }
+    }
+
+    /// The numeric SOCKET.
+    pub fn raw(&self) -> u32 {
+        self.handle
+    }
+
+    /// Gives up ownership: the handle is not closed on drop.
+    pub fn into_raw(self) -> u32 {
+        let h = self.handle;
+        std::mem::forget(self);
+        h
+    }
+
+    pub fn bind(&self, addr: SocketAddr) -> Result<()> {
+        wsa(sockets::bind(self.handle, to_wit(addr)))
+    }
+
+    pub fn listen(&self, backlog: i32) -> Result<()> {
+        wsa(sockets::listen(self.handle, backlog))
+    }
+
+    pub fn accept(&self) -> Result<(Socket, SocketAddr)> {
+        let (h, peer) = wsa(sockets::accept(self.handle))?;
+        Ok((Socket { handle: h }, from_wit(peer)))
+    }
+
+    pub fn connect(&self, addr: SocketAddr) -> Result<()> {
+        wsa(sockets::connect(self.handle, to_wit(addr)))
+    }
+
+    /// send: the bytes taken, possibly fewer than given.
+    pub fn send(&self, buf: &[u8]) -> Result<usize> {
+        Ok(wsa(sockets::send(self.handle, buf, 0))? as usize)
+    }
+
+    /// Sends all of `buf`, calling send as often as needed.
+    pub fn send_all(&self, mut buf: &[u8]) -> Result<()> {
+        while !buf.is_empty() {
+            let n = self.send(buf)?;
+            buf = &buf[n..];
+        }
+        Ok(())
+    }
+
+    /// recv into `buf`: 0 means the peer closed gracefully.
+    pub fn recv(&self, buf: &mut [u8]) -> Result<usize> {
+        self.recv_with_flags(buf, 0)
+    }
+
+    /// recv with MSG_PEEK: the data stays queued.
+    pub fn peek(&self, buf: &mut [u8]) -> Result<usize> {
+        self.recv_with_flags(buf, raw::MSG_PEEK)
+    }
+
+    fn recv_with_flags(&self, buf: &mut [u8], flags: i32) -> Result<usize> {
+        let len = buf.len().min(i32::MAX as usize) as i32;
+        let data = wsa(sockets::recv(self.handle, len, flags))?;
+        let n = data.len().min(buf.len());
+        buf[..n].copy_from_slice(&data[..n]);
+        Ok(n)
+    }
+
+    pub fn shutdown(&self, how: Shutdown) -> Result<()> {
+        let how = match how {
+            Shutdown::Receive => raw::SD_RECEIVE,
+            Shutdown::Send => raw::SD_SEND,
+            Shutdown::Both => raw::SD_BOTH,
+        };
+        wsa(sockets::shutdown(self.handle, how))
+    }
+
+    pub fn local_addr(&self) -> Result<SocketAddr> {
+        wsa(sockets::getsockname(self.handle)).map(from_wit)
+    }
+
+    pub fn peer_addr(&self) -> Result<SocketAddr> {
+        wsa(sockets::getpeername(self.handle)).map(from_wit)
+    }
+
+    /// closesocket with its result. When it fails WSAEWOULDBLOCK (a
+    /// nonblocking socket lingering with unsent data, SPEC 4) the handle
+    /// is still open and comes back in the error.
+    pub fn close(self) -> std::result::Result<(), CloseError> {
+        let h = self.into_raw();
+        sockets::closesocket(h).map_err(|e| {
+            let error = WsaError::from(e);
+            let socket = (error == WsaError::EWOULDBLOCK).then_some(Socket { handle: h });
+            CloseError { error, socket }
+        })
+    }
+
+    /// ioctlsocket(FIONBIO).
+    pub fn set_nonblocking(&self, nonblocking: bool) -> Result<()> {
+        wsa(sockets::ioctlsocket(self.handle, raw::FIONBIO, u32::from(nonblocking))).map(drop)
+    }
+
+    /// ioctlsocket(FIONREAD): bytes one recv returns at once.
+    pub fn bytes_available(&self) -> Result<u32> {
+        wsa(sockets::ioctlsocket(self.handle, raw::FIONREAD, 0))
+    }
+
+    /// getsockopt with the raw bytes Windows lays out.
+    pub fn getsockopt_raw(&self, level: i32, name: i32, optlen: i32) -> Result<Vec<u8>> {
+        wsa(sockets::getsockopt(self.handle, level, name, optlen))
+    }
+
+    /// setsockopt with raw bytes (`None` is a NULL optval).
+    pub fn setsockopt_raw(&self, level: i32, name: i32, optval: Option<&[u8]>) -> Result<()> {
+        wsa(sockets::setsockopt(self.handle, level, name, optval))
+    }
+
+    fn get_int(&self, level: i32, name: i32) -> Result<i32> {
+        let v = self.getsockopt_raw(level, name, 4)?;
+        Ok(i32::from_le_bytes([v[0], v[1], v[2], v[3]]))
+    }
+
+    fn set_int(&self, level: i32, name: i32, value: i32) -> Result<()> {
+        self.setsockopt_raw(level, name, Some(&value.to_le_bytes()))
+    }
+
+    /// SO_LINGER.
+    pub fn linger(&self) -> Result<Linger> {
+        let v = self.getsockopt_raw(raw::SOL_SOCKET, raw::SO_LINGER, 4)?;
+        Ok(Linger {
+            on: u16::from_le_bytes([v[0], v[1]]) != 0,
+            seconds: u16::from_le_bytes([v[2], v[3]]),
+        })
+    }
+
+    /// SO_LINGER.
+    pub fn set_linger(&self, linger: Linger) -> Result<()> {
+        let mut v = [0u8; 4];
+        v[..2].copy_from_slice(&u16::from(linger.on).to_le_bytes());
+        v[2..].copy_from_slice(&linger.seconds.to_le_bytes());
+        self.setsockopt_raw(raw::SOL_SOCKET, raw::SO_LINGER, Some(&v))
+    }
+
+    /// SO_DONTLINGER.
+    pub fn dont_linger(&self) -> Result<bool> {
+        Ok(self.get_int(raw::SOL_SOCKET, raw::SO_DONTLINGER)? != 0)
+    }
+
+    /// SO_DONTLINGER.
+    pub fn set_dont_linger(&self, on: bool) -> Result<()> {
+        self.set_int(raw::SOL_SOCKET, raw::SO_DONTLINGER, i32::from(on))
+    }
+
+    /// SO_TYPE.
+    pub fn socket_type(&self) -> Result<SocketType> {
+        match self.get_int(raw::SOL_SOCKET, raw::SO_TYPE)? {
+            raw::SOCK_DGRAM => Ok(SocketType::Datagram),
+            _ => Ok(SocketType::Stream),
+        }
+    }
+
+    /// SO_ERROR (reading clears it): `None` when there is none.
+    pub fn take_error(&self) -> Result<Option<WsaError>> {
+        let code = self.get_int(raw::SOL_SOCKET, raw::SO_ERROR)?;
+        Ok((code != 0).then_some(WsaError(code)))
+    }
+
+    /// SO_REUSEADDR.
+    pub fn set_reuse_address(&self, on: bool) -> Result<()> {
+        self.set_int(raw::SOL_SOCKET, raw::SO_REUSEADDR, i32::from(on))
+    }
+
+    /// SO_REUSEADDR.
+    pub fn reuse_address(&self) -> Result<bool> {
+        Ok(self.get_int(raw::SOL_SOCKET, raw::SO_REUSEADDR)? != 0)
+    }
+
+    /// SO_RCVBUF.
+    pub fn recv_buffer_size(&self) -> Result<u32> {
+        Ok(self.get_int(raw::SOL_SOCKET, raw::SO_RCVBUF)? as u32)
+    }
+
+    /// SO_RCVBUF.
+    pub fn set_recv_buffer_size(&self, size: u32) -> Result<()> {
+        self.set_int(raw::SOL_SOCKET, raw::SO_RCVBUF, size as i32)
+    }
+
+    /// SO_SNDBUF.
+    pub fn send_buffer_size(&self) -> Result<u32> {
+        Ok(self.get_int(raw::SOL_SOCKET, raw::SO_SNDBUF)? as u32)
+    }
+
+    /// SO_SNDBUF.
+    pub fn set_send_buffer_size(&self, size: u32) -> Result<()> {
+        self.set_int(raw::SOL_SOCKET, raw::SO_SNDBUF, size as i32)
+    }
+
+    /// SO_RCVTIMEO (None waits forever).
+    pub fn set_recv_timeout(&self, t: Option<Duration>) -> Result<()> {
+        let ms = t.map_or(0, |t| t.as_millis().clamp(1, i32::MAX as u128) as i32);
+        self.set_int(raw::SOL_SOCKET, raw::SO_RCVTIMEO, ms)
+    }
+
+    /// SO_SNDTIMEO (None waits forever).
+    pub fn set_send_timeout(&self, t: Option<Duration>) -> Result<()> {
+        let ms = t.map_or(0, |t| t.as_millis().clamp(1, i32::MAX as u128) as i32);
+        self.set_int(raw::SOL_SOCKET, raw::SO_SNDTIMEO, ms)
+    }
+
+    /// TCP_NODELAY.
+    pub fn set_nodelay(&self, on: bool) -> Result<()> {
+        self.set_int(raw::IPPROTO_TCP, raw::TCP_NODELAY, i32::from(on))
+    }
+
+    /// TCP_NODELAY.
+    pub fn nodelay(&self) -> Result<bool> {
+        Ok(self.get_int(raw::IPPROTO_TCP, raw::TCP_NODELAY)? != 0)
+    }
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        let _ = sockets::closesocket(self.handle);
+    }
+}
+
+impl io::Read for &Socket {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        Ok(self.recv(buf)?)
+    }
+}
+
+impl io::Write for &Socket {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        Ok(self.send(buf)?)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
+
+impl io::Read for Socket {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        (&*self).read(buf)
+    }
+}
+
+impl io::Write for Socket {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        (&*self).write(buf)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        Ok(())
+    }
+}
