@@ -95,12 +95,48 @@ impl From<ErrorCode> for WsaError {
 const ALL_CODES: [WsaError; 42] = {
     use WsaError::*;
     [
-        Intr, BadF, Acces, Fault, Inval, MFile, WouldBlock, InProgress, Already, NotSock,
-        DestAddrReq, MsgSize, ProtoType, NoProtoOpt, ProtoNoSupport, SocktNoSupport, OpNotSupp,
-        PfNoSupport, AfNoSupport, AddrInUse, AddrNotAvail, NetDown, NetUnreach, NetReset,
-        ConnAborted, ConnReset, NoBufs, IsConn, NotConn, Shutdown, TimedOut, ConnRefused,
-        HostUnreach, SysNotReady, VerNotSupported, NotInitialised, Discon, OperationAborted,
-        HostNotFound, TryAgain, NoRecovery, NoData,
+        Intr,
+        BadF,
+        Acces,
+        Fault,
+        Inval,
+        MFile,
+        WouldBlock,
+        InProgress,
+        Already,
+        NotSock,
+        DestAddrReq,
+        MsgSize,
+        ProtoType,
+        NoProtoOpt,
+        ProtoNoSupport,
+        SocktNoSupport,
+        OpNotSupp,
+        PfNoSupport,
+        AfNoSupport,
+        AddrInUse,
+        AddrNotAvail,
+        NetDown,
+        NetUnreach,
+        NetReset,
+        ConnAborted,
+        ConnReset,
+        NoBufs,
+        IsConn,
+        NotConn,
+        Shutdown,
+        TimedOut,
+        ConnRefused,
+        HostUnreach,
+        SysNotReady,
+        VerNotSupported,
+        NotInitialised,
+        Discon,
+        OperationAborted,
+        HostNotFound,
+        TryAgain,
+        NoRecovery,
+        NoData,
     ]
 };
 
@@ -126,7 +162,10 @@ fn from_std(addr: SocketAddr) -> SocketAddress {
     match addr {
         SocketAddr::V4(a) => {
             let [b0, b1, b2, b3] = a.ip().octets();
-            SocketAddress::Ipv4(Ipv4SocketAddress { port: a.port(), address: (b0, b1, b2, b3) })
+            SocketAddress::Ipv4(Ipv4SocketAddress {
+                port: a.port(),
+                address: (b0, b1, b2, b3),
+            })
         }
         SocketAddr::V6(a) => {
             let [g0, g1, g2, g3, g4, g5, g6, g7] = a.ip().segments();
@@ -231,7 +270,9 @@ impl sockets::Host for WinsockCtx {
     }
 
     async fn accept(&mut self, s: u32) -> Result<(u32, SocketAddress), Failure> {
-        let r = WinsockCtx::accept(self, s).await.map(|(h, a)| (h, from_std(a)));
+        let r = WinsockCtx::accept(self, s)
+            .await
+            .map(|(h, a)| (h, from_std(a)));
         self.finish(r)
     }
 
@@ -265,7 +306,13 @@ impl sockets::Host for WinsockCtx {
         self.finish(r)
     }
 
-    fn getsockopt(&mut self, s: u32, level: i32, optname: i32, optlen: i32) -> Result<Vec<u8>, Failure> {
+    fn getsockopt(
+        &mut self,
+        s: u32,
+        level: i32,
+        optname: i32,
+        optlen: i32,
+    ) -> Result<Vec<u8>, Failure> {
         let r = WinsockCtx::getsockopt(self, s, level, optname, optlen);
         self.finish(r)
     }

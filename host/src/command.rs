@@ -28,7 +28,10 @@ pub struct CommandState {
 
 impl WasiView for CommandState {
     fn ctx(&mut self) -> WasiCtxView<'_> {
-        WasiCtxView { ctx: &mut self.wasi, table: &mut self.table }
+        WasiCtxView {
+            ctx: &mut self.wasi,
+            table: &mut self.table,
+        }
     }
 }
 
@@ -70,7 +73,11 @@ impl CommandRunner {
                     }
                 }
             })?;
-        Ok(CommandRunner { engine, linker, ticker_stop })
+        Ok(CommandRunner {
+            engine,
+            linker,
+            ticker_stop,
+        })
     }
 
     pub fn engine(&self) -> &Engine {
@@ -95,7 +102,11 @@ impl CommandRunner {
         let control: InstanceControl = winsock.control();
         let mut store = Store::new(
             &self.engine,
-            CommandState { wasi, table: ResourceTable::new(), winsock },
+            CommandState {
+                wasi,
+                table: ResourceTable::new(),
+                winsock,
+            },
         );
         store.set_epoch_deadline(1);
         store.epoch_deadline_async_yield_and_update(1);

@@ -132,7 +132,9 @@ impl WinsockCtx {
 
     /// A handle for cleanup or teardown from another thread.
     pub fn control(&self) -> InstanceControl {
-        InstanceControl { instance: self.instance.clone() }
+        InstanceControl {
+            instance: self.instance.clone(),
+        }
     }
 
     pub fn limits(&self) -> &Limits {
@@ -161,7 +163,9 @@ impl WinsockCtx {
     /// Fails with a trap once the host tore the instance down.
     pub(crate) fn check_alive(&self) -> Result<(), Failure> {
         if self.instance.is_torn_down() {
-            Err(Failure::Trap(wasmtime::format_err!("winsock: instance was torn down by the host")))
+            Err(Failure::Trap(wasmtime::format_err!(
+                "winsock: instance was torn down by the host"
+            )))
         } else {
             Ok(())
         }

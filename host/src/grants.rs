@@ -39,7 +39,11 @@ impl FromStr for NetRule {
                 "" => (host, None),
                 _ => (
                     host,
-                    Some(after.strip_prefix(':').ok_or_else(|| bad("expected ':' after ']'"))?),
+                    Some(
+                        after
+                            .strip_prefix(':')
+                            .ok_or_else(|| bad("expected ':' after ']'"))?,
+                    ),
                 ),
             }
         } else if text.matches(':').count() > 1 {

@@ -74,7 +74,11 @@ impl Instance {
 
     /// Fails WSANOTINITIALISED while the startup count is 0.
     pub fn require_started(&self) -> Result<(), WsaError> {
-        if self.lock().startup_count == 0 { Err(WsaError::NotInitialised) } else { Ok(()) }
+        if self.lock().startup_count == 0 {
+            Err(WsaError::NotInitialised)
+        } else {
+            Ok(())
+        }
     }
 
     /// Adds a socket under a fresh handle, or WSAEMFILE beyond `max_sockets`.

@@ -62,7 +62,10 @@ pub fn negotiate(requested: u16, has_wsadata: bool) -> Result<WsaData, StartupRe
         _ => HIGH_VERSION,
     };
     if !has_wsadata {
-        return Err(StartupRefused { code: WsaError::Fault, data: None });
+        return Err(StartupRefused {
+            code: WsaError::Fault,
+            data: None,
+        });
     }
     Ok(WsaData::for_version(version))
 }
@@ -100,8 +103,14 @@ mod tests {
 
     #[test]
     fn null_wsadata_is_checked_after_the_version() {
-        assert_eq!(negotiate(makeword(0, 0), false).unwrap_err().code, WsaError::VerNotSupported);
-        assert_eq!(negotiate(makeword(2, 2), false).unwrap_err().code, WsaError::Fault);
+        assert_eq!(
+            negotiate(makeword(0, 0), false).unwrap_err().code,
+            WsaError::VerNotSupported
+        );
+        assert_eq!(
+            negotiate(makeword(2, 2), false).unwrap_err().code,
+            WsaError::Fault
+        );
     }
 
     #[test]

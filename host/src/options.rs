@@ -154,7 +154,13 @@ impl WinsockCtx {
     }
 
     /// setsockopt(s, level, optname, optval): `None` is a NULL optval.
-    pub fn setsockopt(&mut self, s: u32, level: i32, name: i32, optval: Option<&[u8]>) -> WsaResult<()> {
+    pub fn setsockopt(
+        &mut self,
+        s: u32,
+        level: i32,
+        name: i32,
+        optval: Option<&[u8]>,
+    ) -> WsaResult<()> {
         use SockOpt::*;
         let entry = self.entry(s)?;
         let opt = SockOpt::lookup(&entry, level, name)?;
@@ -169,9 +175,17 @@ impl WinsockCtx {
             Linger => {
                 let l_onoff = u16::from_le_bytes([bytes[0], bytes[1]]);
                 let l_linger = u16::from_le_bytes([bytes[2], bytes[3]]);
-                st.linger = socket::Linger { on: l_onoff != 0, seconds: l_linger };
+                st.linger = socket::Linger {
+                    on: l_onoff != 0,
+                    seconds: l_linger,
+                };
             }
-            DontLinger => st.linger = socket::Linger { on: !on, ..st.linger },
+            DontLinger => {
+                st.linger = socket::Linger {
+                    on: !on,
+                    ..st.linger
+                }
+            }
             ReuseAddr => {
                 // Windows refuses SO_REUSEADDR beside SO_EXCLUSIVEADDRUSE.
                 if on && st.exclusive_addr_use {
@@ -192,8 +206,12 @@ impl WinsockCtx {
             KeepAlive => sock.set_keepalive(on).map_err(sys)?,
             Broadcast => sock.set_broadcast(on).map_err(sys)?,
             OobInline => sock.set_out_of_band_inline(on).map_err(sys)?,
-            SndBuf => sock.set_send_buffer_size(int.max(0) as usize).map_err(sys)?,
-            RcvBuf => sock.set_recv_buffer_size(int.max(0) as usize).map_err(sys)?,
+            SndBuf => sock
+                .set_send_buffer_size(int.max(0) as usize)
+                .map_err(sys)?,
+            RcvBuf => sock
+                .set_recv_buffer_size(int.max(0) as usize)
+                .map_err(sys)?,
             // The host waits itself (sockets are nonblocking underneath), so
             // these bound the host's waits rather than the kernel's.
             SndTimeo => st.send_timeout_ms = int as u32,

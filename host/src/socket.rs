@@ -8,8 +8,8 @@ use socket2::Socket;
 use std::io;
 use std::mem::MaybeUninit;
 use std::net::SocketAddr;
-use std::os::fd::AsRawFd;
-use std::sync::{Mutex, MutexGuard};
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::{Mutex, MutexGuard, OnceLock};
 use std::time::Duration;
 use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
@@ -100,10 +100,25 @@ pub struct SocketState {
     pub exclusive_addr_use: bool,
 }
 
+/// The socket's descriptor as the reactor sees it; the `Socket` in the
+/// entry owns it.
+struct ReactorFd(RawFd);
+
+impl AsRawFd for ReactorFd {
+    fn as_raw_fd(&self) -> RawFd {
+        self.0
+    }
+}
+
 pub struct SocketEntry {
     pub kind: SocketKind,
     pub family: Family,
-    io: AsyncFd<Socket>,
+    /// Registered with the reactor on the first wait, not at creation: most
+    /// calls never wait, and a socket registered before it is connected
+    /// reports HUP, which tokio keeps as a permanent "read closed" readiness.
+    /// Declared before `socket` so that it deregisters before the close.
+    reactor: OnceLock<Option<AsyncFd<ReactorFd>>>,
+    socket: Socket,
     /// Cancelled by closesocket of this socket and by the final cleanup (a
     /// child of the instance's token), so pending calls fail WSAEINTR.
     pub cancel: CancellationToken,
@@ -119,14 +134,11 @@ impl SocketEntry {
         phase: Phase,
         cancel: CancellationToken,
     ) -> io::Result<SocketEntry> {
-        // SAFETY: the Socket owns its descriptor, which stays open and the
-        // same for as long as the AsyncFd holds the Socket.
-        let io = unsafe { AsyncFd::register_with_interest(socket, Interest::READABLE | Interest::WRITABLE) }
-            .map_err(|e| e.into_parts().1)?;
         Ok(SocketEntry {
             kind,
             family,
-            io,
+            reactor: OnceLock::new(),
+            socket,
             cancel,
             state: Mutex::new(SocketState {
                 phase,
@@ -145,7 +157,25 @@ impl SocketEntry {
     }
 
     pub fn socket(&self) -> &Socket {
-        self.io.get_ref()
+        &self.socket
+    }
+
+    /// The reactor registration, made on first use. Must run inside the
+    /// tokio runtime (host calls do).
+    fn reactor(&self) -> Result<&AsyncFd<ReactorFd>, IoFailure> {
+        self.reactor
+            .get_or_init(|| {
+                let fd = ReactorFd(self.socket.as_raw_fd());
+                // SAFETY: `self.socket` owns the descriptor and outlives the
+                // registration: `reactor` is dropped (deregistered) before
+                // `socket` is closed, by field order.
+                unsafe {
+                    AsyncFd::register_with_interest(fd, Interest::READABLE | Interest::WRITABLE)
+                }
+                .ok()
+            })
+            .as_ref()
+            .ok_or(IoFailure::Wsa(WsaError::NoBufs))
     }
 
     pub fn state(&self) -> MutexGuard<'_, SocketState> {
@@ -168,8 +198,14 @@ impl SocketEntry {
         if st.phase != Phase::Connecting {
             return;
         }
-        let mut pfd = [rustix::event::PollFd::new(self.socket(), rustix::event::PollFlags::OUT)];
-        let zero = rustix::event::Timespec { tv_sec: 0, tv_nsec: 0 };
+        let mut pfd = [rustix::event::PollFd::new(
+            self.socket(),
+            rustix::event::PollFlags::OUT,
+        )];
+        let zero = rustix::event::Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
         if !matches!(rustix::event::poll(&mut pfd, Some(&zero)), Ok(n) if n > 0) {
             return;
         }
@@ -201,12 +237,20 @@ impl SocketEntry {
         if nonblocking {
             return Err(IoFailure::Wsa(WsaError::WouldBlock));
         }
+        let reactor = self.reactor()?;
         let wait = async {
             loop {
-                let mut guard = self.io.ready(interest).await.map_err(IoFailure::Io)?;
-                match guard.try_io(|fd| op(fd.get_ref())) {
+                let mut guard = reactor.ready(interest).await.map_err(IoFailure::Io)?;
+                let ready = guard.ready();
+                match guard.try_io(|_| op(&self.socket)) {
                     Ok(r) => return r.map_err(IoFailure::Io),
-                    Err(_would_block) => continue,
+                    // tokio never clears "closed" readiness; a socket that
+                    // reported HUP and would still block (a failed connect
+                    // tried again) must not spin the executor.
+                    Err(_would_block) if ready.is_read_closed() || ready.is_write_closed() => {
+                        tokio::time::sleep(Duration::from_millis(1)).await
+                    }
+                    Err(_would_block) => {}
                 }
             }
         };
@@ -230,7 +274,7 @@ impl SocketEntry {
         tokio::select! {
             biased;
             _ = self.cancel.cancelled() => Err(IoFailure::Wsa(WsaError::Intr)),
-            r = self.io.writable() => r.map(|mut g| g.clear_ready()).map_err(IoFailure::Io),
+            r = self.reactor()?.writable() => r.map(|mut g| g.clear_ready()).map_err(IoFailure::Io),
         }
     }
 

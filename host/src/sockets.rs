@@ -115,7 +115,12 @@ impl WinsockCtx {
     /// queue is acknowledged, then closes gracefully; on time-out resets.
     /// The handle is gone for the guest from the start, but the socket stays
     /// in the table so that a final cleanup or teardown still resets it.
-    async fn linger_close(&mut self, s: u32, entry: Arc<SocketEntry>, limit: Duration) -> WsaResult<()> {
+    async fn linger_close(
+        &mut self,
+        s: u32,
+        entry: Arc<SocketEntry>,
+        limit: Duration,
+    ) -> WsaResult<()> {
         entry.state().closing = true;
         let drained = async {
             while entry.unacknowledged() > 0 {
@@ -148,10 +153,13 @@ impl WinsockCtx {
         if !self.grants.may_bind(addr) {
             return Err(self.deny("bind", addr.to_string()));
         }
-        entry.socket().bind(&SockAddr::from(addr)).map_err(|e| match e.raw_os_error() {
-            Some(libc::EINVAL) => WsaError::Inval,
-            _ => WsaError::from_io(&e),
-        })?;
+        entry
+            .socket()
+            .bind(&SockAddr::from(addr))
+            .map_err(|e| match e.raw_os_error() {
+                Some(libc::EINVAL) => WsaError::Inval,
+                _ => WsaError::from_io(&e),
+            })?;
         entry.state().phase = Phase::Bound;
         Ok(())
     }
@@ -171,7 +179,10 @@ impl WinsockCtx {
         }
         // SOMAXCONN is 0x7fffffff on Windows; the kernel clamps to its own.
         let backlog = backlog.clamp(1, 4096);
-        entry.socket().listen(backlog).map_err(|e| WsaError::from_io(&e))?;
+        entry
+            .socket()
+            .listen(backlog)
+            .map_err(|e| WsaError::from_io(&e))?;
         st.phase = Phase::Listening;
         Ok(())
     }
@@ -184,7 +195,12 @@ impl WinsockCtx {
             if st.phase != Phase::Listening {
                 return Err(WsaError::Inval.into());
             }
-            (st.nonblocking, st.linger, st.recv_timeout_ms, st.send_timeout_ms)
+            (
+                st.nonblocking,
+                st.linger,
+                st.recv_timeout_ms,
+                st.send_timeout_ms,
+            )
         };
         if self.instance.socket_count() >= self.limits.max_sockets {
             // The connection stays in the backlog for a later accept.
@@ -205,8 +221,14 @@ impl WinsockCtx {
             .ok_or(WsaError::ConnAborted)?;
         let family = entry.family;
         let handle = self.instance.insert(self.limits.max_sockets, |cancel| {
-            let new = SocketEntry::new(Socket::from(fd), SocketKind::Stream, family, Phase::Connected, cancel)
-                .map_err(|e| WsaError::from_io(&e))?;
+            let new = SocketEntry::new(
+                Socket::from(fd),
+                SocketKind::Stream,
+                family,
+                Phase::Connected,
+                cancel,
+            )
+            .map_err(|e| WsaError::from_io(&e))?;
             {
                 // Accepted sockets inherit the listener's properties (SPEC 4:
                 // its linger state; Windows: its blocking mode and timeouts).
@@ -270,9 +292,12 @@ impl WinsockCtx {
             }
             Err(e) => {
                 let mut st = entry.state();
-                if st.phase == Phase::Unbound && entry.socket().local_addr().is_ok_and(|a| {
-                    a.as_socket().is_some_and(|a| a.port() != 0)
-                }) {
+                if st.phase == Phase::Unbound
+                    && entry
+                        .socket()
+                        .local_addr()
+                        .is_ok_and(|a| a.as_socket().is_some_and(|a| a.port() != 0))
+                {
                     st.phase = Phase::Bound;
                 }
                 return Err(WsaError::from_io(&e).into());
@@ -304,8 +329,16 @@ impl WinsockCtx {
         };
         let buf = &buf[..buf.len().min(self.limits.max_bytes_per_call)];
         let sys_flags = libc::MSG_NOSIGNAL
-            | if flags & MSG_OOB != 0 { libc::MSG_OOB } else { 0 }
-            | if flags & MSG_DONTROUTE != 0 { libc::MSG_DONTROUTE } else { 0 };
+            | if flags & MSG_OOB != 0 {
+                libc::MSG_OOB
+            } else {
+                0
+            }
+            | if flags & MSG_DONTROUTE != 0 {
+                libc::MSG_DONTROUTE
+            } else {
+                0
+            };
         // A blocking send takes everything it was given before returning, as
         // Windows' does; a nonblocking one takes what fits.
         let mut sent = 0;
@@ -358,8 +391,15 @@ impl WinsockCtx {
         if cap == 0 {
             return Ok(buf);
         }
-        let sys_flags = if flags & MSG_OOB != 0 { libc::MSG_OOB } else { 0 }
-            | if flags & MSG_PEEK != 0 { libc::MSG_PEEK } else { 0 };
+        let sys_flags = if flags & MSG_OOB != 0 {
+            libc::MSG_OOB
+        } else {
+            0
+        } | if flags & MSG_PEEK != 0 {
+            libc::MSG_PEEK
+        } else {
+            0
+        };
         let r = entry
             .io(Interest::READABLE, nonblocking, recv_timeout, |sock| {
                 SocketEntry::recv_into(sock, &mut buf, sys_flags)
@@ -471,7 +511,11 @@ fn sioc_at_mark(sock: &Socket) -> io::Result<bool> {
     let mut v: libc::c_int = 0;
     // SAFETY: SIOCATMARK writes one int through the pointer to a live c_int.
     let rc = unsafe { libc::ioctl(sock.as_raw_fd(), LINUX_SIOCATMARK, &mut v) };
-    if rc == 0 { Ok(v != 0) } else { Err(io::Error::last_os_error()) }
+    if rc == 0 {
+        Ok(v != 0)
+    } else {
+        Err(io::Error::last_os_error())
+    }
 }
 
 pub(crate) fn local_addr(sock: &Socket) -> WsaResult<SocketAddr> {

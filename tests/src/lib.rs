@@ -25,7 +25,9 @@ pub fn guest_path(name: &str) -> PathBuf {
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
         .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join("wasm32-wasip2/release").join(format!("{name}.wasm"))
+    target
+        .join("wasm32-wasip2/release")
+        .join(format!("{name}.wasm"))
 }
 
 /// The workspace's release binaries (winsock-run).
@@ -72,13 +74,19 @@ impl Default for GuestConfig {
         let mut grants = Grants::deny_all();
         let lo: NetRule = "127.0.0.0/8".parse().unwrap();
         grants.allow_connect(lo.clone()).allow_bind(lo);
-        GuestConfig { grants, limits: Limits::default() }
+        GuestConfig {
+            grants,
+            limits: Limits::default(),
+        }
     }
 }
 
 impl GuestConfig {
     pub fn deny_all() -> Self {
-        GuestConfig { grants: Grants::deny_all(), limits: Limits::default() }
+        GuestConfig {
+            grants: Grants::deny_all(),
+            limits: Limits::default(),
+        }
     }
 }
 
@@ -114,7 +122,12 @@ impl RunningGuest {
 
     /// Waits for the guest to end: its exit and everything it printed.
     pub fn finish(mut self) -> (Exit, String) {
-        let exit = self.thread.take().unwrap().join().expect("guest thread panicked");
+        let exit = self
+            .thread
+            .take()
+            .unwrap()
+            .join()
+            .expect("guest thread panicked");
         let out = self.stdout();
         match exit {
             Ok(e) => (e, out),
@@ -124,7 +137,12 @@ impl RunningGuest {
 
     /// Waits for the guest to end and returns the error it trapped with.
     pub fn finish_trapped(mut self) -> (wasmtime::Error, String) {
-        let exit = self.thread.take().unwrap().join().expect("guest thread panicked");
+        let exit = self
+            .thread
+            .take()
+            .unwrap()
+            .join()
+            .expect("guest thread panicked");
         let out = self.stdout();
         match exit {
             Ok(e) => panic!("guest was expected to trap, it exited {e:?}\nstdout:\n{out}"),
@@ -151,10 +169,17 @@ pub fn spawn(guest: &str, args: &[&str], config: GuestConfig) -> RunningGuest {
         .build();
     let control = winsock.control();
     let thread = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build()?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()?;
         rt.block_on(runner().run(&component, wasi, winsock))
     });
-    RunningGuest { stdout, control, denials, thread: Some(thread) }
+    RunningGuest {
+        stdout,
+        control,
+        denials,
+        thread: Some(thread),
+    }
 }
 
 /// Runs `guest` to the end; returns its exit code and output.
@@ -239,5 +264,7 @@ pub fn read_to_end(s: &mut TcpStream, timeout: Duration) -> (Vec<u8>, PeerEnd) {
 
 /// The host process's open descriptors.
 pub fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir("/proc/self/fd")
+        .map(|d| d.count())
+        .unwrap_or(0)
 }

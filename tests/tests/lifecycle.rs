@@ -59,7 +59,15 @@ fn wsanotinitialised_before_startup_and_after_final_cleanup() {
     let (_, out) = run("conformance", &["uninitialised"], GuestConfig::default());
     let mut expected = Vec::new();
     for when in ["before", "after"] {
-        for call in ["socket", "closesocket", "bind", "recv", "getsockopt", "ioctlsocket", "cleanup"] {
+        for call in [
+            "socket",
+            "closesocket",
+            "bind",
+            "recv",
+            "getsockopt",
+            "ioctlsocket",
+            "cleanup",
+        ] {
             expected.push(format!("{when} {call}: err 10093"));
         }
         expected.push(format!("{when} lasterror: 10093"));
@@ -102,13 +110,23 @@ fn wsaenotsock_for_stale_made_up_and_restarted_handles() {
 #[test]
 fn wsaenotsock_for_another_instances_handle() {
     let (l, port) = listener();
-    let holder = spawn("conformance", &["hold", &port.to_string()], GuestConfig::default());
+    let holder = spawn(
+        "conformance",
+        &["hold", &port.to_string()],
+        GuestConfig::default(),
+    );
     let peer = accept_within(&l, Duration::from_secs(10)).expect("holder connects");
     let line = holder.wait_for_line("holding ", Duration::from_secs(10));
     let handle = line.trim_start_matches("holding ").to_string();
 
     let (_, out) = run("conformance", &["foreign", &handle], GuestConfig::default());
-    assert_lines(&out, &["foreign closesocket: err 10038", "foreign getsockopt: err 10038"]);
+    assert_lines(
+        &out,
+        &[
+            "foreign closesocket: err 10038",
+            "foreign getsockopt: err 10038",
+        ],
+    );
 
     // The holder's socket was untouched by the other instance.
     assert_eq!(holder.control.socket_count(), 1);

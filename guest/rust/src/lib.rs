@@ -175,7 +175,10 @@ impl Winsock {
     /// WSAStartup(MAKEWORD(major, minor)).
     pub fn startup(major: u8, minor: u8) -> Result<Winsock> {
         match lifecycle::startup(raw::makeword(major, minor), true) {
-            Ok(data) => Ok(Winsock { data, cleaned: false }),
+            Ok(data) => Ok(Winsock {
+                data,
+                cleaned: false,
+            }),
             Err(e) => Err(e.code.into()),
         }
     }
@@ -187,7 +190,10 @@ impl Winsock {
 
     /// The negotiated version as (major, minor).
     pub fn version(&self) -> (u8, u8) {
-        ((self.data.version & 0xff) as u8, (self.data.version >> 8) as u8)
+        (
+            (self.data.version & 0xff) as u8,
+            (self.data.version >> 8) as u8,
+        )
     }
 
     /// WSACleanup now, with its result.
@@ -233,7 +239,10 @@ pub fn to_wit(addr: SocketAddr) -> SocketAddress {
     match addr {
         SocketAddr::V4(a) => {
             let [b0, b1, b2, b3] = a.ip().octets();
-            SocketAddress::Ipv4(Ipv4SocketAddress { port: a.port(), address: (b0, b1, b2, b3) })
+            SocketAddress::Ipv4(Ipv4SocketAddress {
+                port: a.port(),
+                address: (b0, b1, b2, b3),
+            })
         }
         SocketAddr::V6(a) => {
             let [g0, g1, g2, g3, g4, g5, g6, g7] = a.ip().segments();
@@ -287,7 +296,9 @@ impl Socket {
             SocketType::Stream => raw::SOCK_STREAM,
             SocketType::Datagram => raw::SOCK_DGRAM,
         };
-        Ok(Socket { handle: wsa(sockets::socket(af, ty, 0))? })
+        Ok(Socket {
+            handle: wsa(sockets::socket(af, ty, 0))?,
+        })
     }
 
     /// A TCP socket over IPv4.
@@ -417,7 +428,12 @@ impl Socket {
 
     /// ioctlsocket(FIONBIO).
     pub fn set_nonblocking(&self, nonblocking: bool) -> Result<()> {
-        wsa(sockets::ioctlsocket(self.handle, raw::FIONBIO, u32::from(nonblocking))).map(drop)
+        wsa(sockets::ioctlsocket(
+            self.handle,
+            raw::FIONBIO,
+            u32::from(nonblocking),
+        ))
+        .map(drop)
     }
 
     /// ioctlsocket(FIONREAD): bytes one recv returns at once.

@@ -93,7 +93,12 @@ impl Cli {
             None => LookupGrant::None,
             Some("*") => LookupGrant::Any,
             Some(names) => LookupGrant::Names(
-                names.split(',').map(str::trim).filter(|n| !n.is_empty()).map(String::from).collect(),
+                names
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|n| !n.is_empty())
+                    .map(String::from)
+                    .collect(),
             ),
         });
         grants
@@ -102,7 +107,10 @@ impl Cli {
     fn wasi(&self) -> Result<WasiCtx, String> {
         let mut wasi = WasiCtx::builder();
         wasi.inherit_stdio();
-        let name = self.component.file_name().map(|n| n.to_string_lossy().into_owned());
+        let name = self
+            .component
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned());
         wasi.arg(name.unwrap_or_else(|| "guest".into()));
         wasi.args(&self.args);
         for env in &self.envs {
@@ -147,7 +155,10 @@ fn main() -> ExitCode {
         .on_denial(|denial| eprintln!("winsock-run: {denial}"))
         .build();
 
-    let runtime = match tokio::runtime::Builder::new_current_thread().enable_all().build() {
+    let runtime = match tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+    {
         Ok(rt) => rt,
         Err(e) => {
             eprintln!("winsock-run: cannot start the runtime: {e}");

@@ -10,7 +10,7 @@ use std::io::Write;
 use std::net::SocketAddr;
 use std::time::{Duration, Instant};
 use winsock_guest::raw::{self, lifecycle, sockets, types::ErrorCode};
-use winsock_guest::{from_wit, to_wit, WsaError};
+use winsock_guest::{WsaError, from_wit, to_wit};
 
 fn say(line: impl AsRef<str>) {
     let mut out = std::io::stdout().lock();
@@ -32,7 +32,11 @@ fn show<T: Debug>(label: &str, r: Result<T, ErrorCode>) -> Option<T> {
         }
         Err(e) => {
             let code = WsaError::from(e).code();
-            let check = if last == code { "" } else { " LASTERROR-MISMATCH" };
+            let check = if last == code {
+                ""
+            } else {
+                " LASTERROR-MISMATCH"
+            };
             say(format!("{label}: err {code}{check}"));
             None
         }
@@ -97,8 +101,13 @@ fn linger_bytes(on: u16, secs: u16) -> Vec<u8> {
 }
 
 fn set_linger(s: u32, on: u16, secs: u16) {
-    sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, Some(&linger_bytes(on, secs)))
-        .expect("SO_LINGER");
+    sockets::setsockopt(
+        s,
+        raw::SOL_SOCKET,
+        raw::SO_LINGER,
+        Some(&linger_bytes(on, secs)),
+    )
+    .expect("SO_LINGER");
 }
 
 /// Sends nonblocking until the send queue is full; returns bytes taken.
@@ -116,7 +125,18 @@ fn fill_send_queue(s: u32) -> usize {
 }
 
 fn versions() {
-    for (major, minor) in [(0, 0), (0, 9), (1, 0), (1, 1), (1, 5), (2, 0), (2, 1), (2, 2), (2, 3), (3, 0)] {
+    for (major, minor) in [
+        (0, 0),
+        (0, 9),
+        (1, 0),
+        (1, 1),
+        (1, 5),
+        (2, 0),
+        (2, 1),
+        (2, 2),
+        (2, 3),
+        (3, 0),
+    ] {
         let label = format!("startup {major}.{minor}");
         match lifecycle::startup(raw::makeword(major, minor), true) {
             Ok(d) => {
@@ -135,52 +155,93 @@ fn versions() {
                 lifecycle::cleanup().expect("cleanup");
             }
             Err(e) => {
-                let d = e.data.map(|d| format!("version {}.{}", d.version & 0xff, d.version >> 8));
-                say(format!("{label}: err {} data {}", WsaError::from(e.code).code(), d.unwrap_or("none".into())));
+                let d = e
+                    .data
+                    .map(|d| format!("version {}.{}", d.version & 0xff, d.version >> 8));
+                say(format!(
+                    "{label}: err {} data {}",
+                    WsaError::from(e.code).code(),
+                    d.unwrap_or("none".into())
+                ));
             }
         }
         // A refused startup must not count: socket() still fails 10093.
-        show(&format!("socket after {major}.{minor}+cleanup"), sockets::socket(2, 1, 0));
+        show(
+            &format!("socket after {major}.{minor}+cleanup"),
+            sockets::socket(2, 1, 0),
+        );
     }
     match lifecycle::startup(raw::makeword(2, 2), false) {
         Ok(_) => say("startup 2.2 null wsadata: ok"),
-        Err(e) => say(format!("startup 2.2 null wsadata: err {}", WsaError::from(e.code).code())),
+        Err(e) => say(format!(
+            "startup 2.2 null wsadata: err {}",
+            WsaError::from(e.code).code()
+        )),
     }
     match lifecycle::startup(raw::makeword(0, 0), false) {
         Ok(_) => say("startup 0.0 null wsadata: ok"),
-        Err(e) => say(format!("startup 0.0 null wsadata: err {}", WsaError::from(e.code).code())),
+        Err(e) => say(format!(
+            "startup 0.0 null wsadata: err {}",
+            WsaError::from(e.code).code()
+        )),
     }
     show("socket after null wsadata", sockets::socket(2, 1, 0));
 }
 
 fn refcount() {
     for i in 1..=3 {
-        show(&format!("startup #{i}"), lifecycle::startup(raw::makeword(2, 2), true).map(|_| ()).map_err(|e| e.code));
+        show(
+            &format!("startup #{i}"),
+            lifecycle::startup(raw::makeword(2, 2), true)
+                .map(|_| ())
+                .map_err(|e| e.code),
+        );
     }
     show("socket", sockets::socket(2, 1, 0).map(|_| ()));
     show("cleanup #1", lifecycle::cleanup());
-    show("socket after cleanup #1", sockets::socket(2, 1, 0).map(|_| ()));
+    show(
+        "socket after cleanup #1",
+        sockets::socket(2, 1, 0).map(|_| ()),
+    );
     show("cleanup #2", lifecycle::cleanup());
-    show("socket after cleanup #2", sockets::socket(2, 1, 0).map(|_| ()));
+    show(
+        "socket after cleanup #2",
+        sockets::socket(2, 1, 0).map(|_| ()),
+    );
     show("cleanup #3", lifecycle::cleanup());
-    show("socket after cleanup #3", sockets::socket(2, 1, 0).map(|_| ()));
+    show(
+        "socket after cleanup #3",
+        sockets::socket(2, 1, 0).map(|_| ()),
+    );
     show("cleanup #4", lifecycle::cleanup());
 }
 
 fn uninitialised() {
     let calls = |when: &str| {
-        show(&format!("{when} socket"), sockets::socket(2, 1, 0).map(|_| ()));
+        show(
+            &format!("{when} socket"),
+            sockets::socket(2, 1, 0).map(|_| ()),
+        );
         show(&format!("{when} closesocket"), sockets::closesocket(1));
         show(&format!("{when} bind"), sockets::bind(1, loopback(0)));
         show(&format!("{when} recv"), sockets::recv(1, 10, 0).map(|_| ()));
-        show(&format!("{when} getsockopt"), sockets::getsockopt(1, raw::SOL_SOCKET, raw::SO_TYPE, 4).map(|_| ()));
-        show(&format!("{when} ioctlsocket"), sockets::ioctlsocket(1, raw::FIONBIO, 1).map(|_| ()));
+        show(
+            &format!("{when} getsockopt"),
+            sockets::getsockopt(1, raw::SOL_SOCKET, raw::SO_TYPE, 4).map(|_| ()),
+        );
+        show(
+            &format!("{when} ioctlsocket"),
+            sockets::ioctlsocket(1, raw::FIONBIO, 1).map(|_| ()),
+        );
         show(&format!("{when} cleanup"), lifecycle::cleanup());
         say(format!("{when} lasterror: {}", lifecycle::get_last_error()));
     };
     calls("before");
     lifecycle::set_last_error(1234);
-    say(format!("set/get lasterror: {}", lifecycle::get_last_error()));
+    say(format!(
+        "set/get lasterror: {}",
+        lifecycle::get_last_error()
+    ));
     startup();
     let s = tcp();
     show("cleanup", lifecycle::cleanup());
@@ -191,19 +252,30 @@ fn uninitialised() {
 fn handles() {
     startup();
     let s = tcp();
-    say(format!("handle valid: {}", s != 0 && s != raw::INVALID_SOCKET));
+    say(format!(
+        "handle valid: {}",
+        s != 0 && s != raw::INVALID_SOCKET
+    ));
     let t = tcp();
     say(format!("handles distinct: {}", s != t));
     show("closesocket", sockets::closesocket(s));
     show("stale closesocket", sockets::closesocket(s));
     show("stale send", sockets::send(s, b"x", 0).map(|_| ()));
-    show("stale getsockopt", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_TYPE, 4).map(|_| ()));
+    show(
+        "stale getsockopt",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_TYPE, 4).map(|_| ()),
+    );
     let u = tcp();
     say(format!("closed value not reused: {}", u != s && u != t));
     // Values this instance never handed out (a number above every handle
     // it holds has not been allocated to it yet).
     let above = s.max(t).max(u) + 1000;
-    for (name, made_up) in [("0", 0u32), ("INVALID_SOCKET", raw::INVALID_SOCKET), ("above", above), ("0x7fffffff", 0x7fff_ffff)] {
+    for (name, made_up) in [
+        ("0", 0u32),
+        ("INVALID_SOCKET", raw::INVALID_SOCKET),
+        ("above", above),
+        ("0x7fffffff", 0x7fff_ffff),
+    ] {
         show(&format!("made-up {name}"), sockets::closesocket(made_up));
     }
     // Across a restart: before the new startup 10093, after it 10038.
@@ -212,8 +284,14 @@ fn handles() {
     startup();
     show("old handle after restart", sockets::closesocket(t));
     let v = tcp();
-    say(format!("new handle differs from every old one: {}", v != s && v != t && v != u));
-    show("new handle works", sockets::getsockopt(v, raw::SOL_SOCKET, raw::SO_TYPE, 4).map(|b| b[0]));
+    say(format!(
+        "new handle differs from every old one: {}",
+        v != s && v != t && v != u
+    ));
+    show(
+        "new handle works",
+        sockets::getsockopt(v, raw::SOL_SOCKET, raw::SO_TYPE, 4).map(|b| b[0]),
+    );
 }
 
 fn hold(port: u16) {
@@ -228,7 +306,10 @@ fn foreign(handle: u32) {
     startup();
     let _mine = tcp();
     show("foreign closesocket", sockets::closesocket(handle));
-    show("foreign getsockopt", sockets::getsockopt(handle, raw::SOL_SOCKET, raw::SO_TYPE, 4).map(|_| ()));
+    show(
+        "foreign getsockopt",
+        sockets::getsockopt(handle, raw::SOL_SOCKET, raw::SO_TYPE, 4).map(|_| ()),
+    );
 }
 
 fn cleanup_resets(port: u16) {
@@ -275,7 +356,10 @@ fn block_recv(port: u16) {
     let s = connected(port);
     show("send", sockets::send(s, b"ready", 0));
     show("blocking recv", sockets::recv(s, 16, 0).map(|d| d.len()));
-    show("socket after host cleanup", sockets::socket(2, 1, 0).map(|_| ()));
+    show(
+        "socket after host cleanup",
+        sockets::socket(2, 1, 0).map(|_| ()),
+    );
 }
 
 fn default_close(port: u16, size: usize) {
@@ -296,7 +380,15 @@ fn abortive_close(port: u16) {
     let s = connected(port);
     show("send", sockets::send(s, b"partial", 0));
     std::thread::sleep(Duration::from_millis(100));
-    show("SO_LINGER {1,0}", sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, Some(&linger_bytes(1, 0))));
+    show(
+        "SO_LINGER {1,0}",
+        sockets::setsockopt(
+            s,
+            raw::SOL_SOCKET,
+            raw::SO_LINGER,
+            Some(&linger_bytes(1, 0)),
+        ),
+    );
     show("closesocket", sockets::closesocket(s));
 }
 
@@ -309,7 +401,10 @@ fn linger_drain(port: u16, seconds: u16) {
     set_linger(s, 1, seconds);
     let start = Instant::now();
     show("closesocket", sockets::closesocket(s));
-    say(format!("closesocket took {} ms", start.elapsed().as_millis()));
+    say(format!(
+        "closesocket took {} ms",
+        start.elapsed().as_millis()
+    ));
     show("handle after close", sockets::closesocket(s));
 }
 
@@ -320,10 +415,16 @@ fn linger_nonblocking(port: u16) {
     say(format!("queued {sent}"));
     set_linger(s, 1, 5);
     show("nonblocking closesocket", sockets::closesocket(s));
-    show("handle still valid", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, 4));
+    show(
+        "handle still valid",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, 4),
+    );
     // The peer drains, then sends "go"; the handle still carries data.
     sockets::ioctlsocket(s, raw::FIONBIO, 0).expect("FIONBIO 0");
-    show("recv go", sockets::recv(s, 2, 0).map(|d| String::from_utf8_lossy(&d).into_owned()));
+    show(
+        "recv go",
+        sockets::recv(s, 2, 0).map(|d| String::from_utf8_lossy(&d).into_owned()),
+    );
     sockets::ioctlsocket(s, raw::FIONBIO, 1).expect("FIONBIO 1");
     // Everything is acknowledged now: the nonblocking close is graceful.
     let mut rc = sockets::closesocket(s);
@@ -342,17 +443,26 @@ fn linger_nonblocking(port: u16) {
 fn shutdown(port: u16) {
     startup();
     let unconnected = tcp();
-    show("shutdown unconnected", sockets::shutdown(unconnected, raw::SD_SEND));
+    show(
+        "shutdown unconnected",
+        sockets::shutdown(unconnected, raw::SD_SEND),
+    );
     let listener = tcp();
     sockets::bind(listener, loopback(0)).expect("bind");
     sockets::listen(listener, 1).expect("listen");
-    show("shutdown listening", sockets::shutdown(listener, raw::SD_BOTH));
+    show(
+        "shutdown listening",
+        sockets::shutdown(listener, raw::SD_BOTH),
+    );
     let s = connected(port);
     show("shutdown how=3", sockets::shutdown(s, 3));
     show("shutdown how=-1", sockets::shutdown(s, -1));
     show("shutdown SD_SEND", sockets::shutdown(s, raw::SD_SEND));
     show("send after SD_SEND", sockets::send(s, b"x", 0));
-    show("recv after SD_SEND", sockets::recv(s, 16, 0).map(|d| String::from_utf8_lossy(&d).into_owned()));
+    show(
+        "recv after SD_SEND",
+        sockets::recv(s, 16, 0).map(|d| String::from_utf8_lossy(&d).into_owned()),
+    );
     show("shutdown SD_RECEIVE", sockets::shutdown(s, raw::SD_RECEIVE));
     show("recv after SD_RECEIVE", sockets::recv(s, 16, 0).map(|_| ()));
     show("handle still valid", sockets::getsockname(s).map(|_| ()));
@@ -366,7 +476,10 @@ fn denied(port: u16) {
     show("bind ungranted", sockets::bind(s, loopback(0)));
     let v6 = sockets::socket(raw::AF_INET6, raw::SOCK_STREAM, 0).expect("socket v6");
     let mapped: SocketAddr = format!("[::ffff:127.0.0.1]:{port}").parse().unwrap();
-    show("connect ungranted v4-mapped", sockets::connect(v6, to_wit(mapped)));
+    show(
+        "connect ungranted v4-mapped",
+        sockets::connect(v6, to_wit(mapped)),
+    );
 }
 
 fn max_sockets(count: usize) {
@@ -381,7 +494,10 @@ fn max_sockets(count: usize) {
     }
     show("one more socket", sockets::socket(2, 1, 0).map(|_| ()));
     show("closesocket one", sockets::closesocket(held[0]));
-    show("socket after closing one", sockets::socket(2, 1, 0).map(|_| ()));
+    show(
+        "socket after closing one",
+        sockets::socket(2, 1, 0).map(|_| ()),
+    );
 }
 
 fn bad_input() {
@@ -389,86 +505,267 @@ fn bad_input() {
     show("socket af=99", sockets::socket(99, 1, 0).map(|_| ()));
     show("socket af=0", sockets::socket(0, 1, 0).map(|_| ()));
     show("socket type=5", sockets::socket(2, 5, 0).map(|_| ()));
-    show("socket stream proto=udp", sockets::socket(2, 1, 17).map(|_| ()));
-    show("socket stream proto=99", sockets::socket(2, 1, 99).map(|_| ()));
+    show(
+        "socket stream proto=udp",
+        sockets::socket(2, 1, 17).map(|_| ()),
+    );
+    show(
+        "socket stream proto=99",
+        sockets::socket(2, 1, 99).map(|_| ()),
+    );
     let s = tcp();
     show("recv len=-1", sockets::recv(s, -1, 0).map(|_| ()));
     show("recv unconnected", sockets::recv(s, 10, 0).map(|_| ()));
     show("send unconnected", sockets::send(s, b"x", 0));
     show("send flags=0x4000", sockets::send(s, b"x", 0x4000));
-    show("getsockopt SO_LINGER optlen=3", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, 3).map(|_| ()));
-    show("getsockopt SO_LINGER optlen=-1", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, -1).map(|_| ()));
-    show("setsockopt SO_LINGER null", sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, None));
-    show("setsockopt SO_LINGER 2 bytes", sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, Some(&[1, 0])));
-    show("getsockopt unknown", sockets::getsockopt(s, raw::SOL_SOCKET, 0x7777, 4).map(|_| ()));
-    show("getsockopt unknown level", sockets::getsockopt(s, 1234, 1, 4).map(|_| ()));
-    show("setsockopt SO_TYPE", sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_TYPE, Some(&[1, 0, 0, 0])));
-    show("ioctlsocket unknown", sockets::ioctlsocket(s, 0x1234_5678, 0).map(|_| ()));
+    show(
+        "getsockopt SO_LINGER optlen=3",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, 3).map(|_| ()),
+    );
+    show(
+        "getsockopt SO_LINGER optlen=-1",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, -1).map(|_| ()),
+    );
+    show(
+        "setsockopt SO_LINGER null",
+        sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, None),
+    );
+    show(
+        "setsockopt SO_LINGER 2 bytes",
+        sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, Some(&[1, 0])),
+    );
+    show(
+        "getsockopt unknown",
+        sockets::getsockopt(s, raw::SOL_SOCKET, 0x7777, 4).map(|_| ()),
+    );
+    show(
+        "getsockopt unknown level",
+        sockets::getsockopt(s, 1234, 1, 4).map(|_| ()),
+    );
+    show(
+        "setsockopt SO_TYPE",
+        sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_TYPE, Some(&[1, 0, 0, 0])),
+    );
+    show(
+        "ioctlsocket unknown",
+        sockets::ioctlsocket(s, 0x1234_5678, 0).map(|_| ()),
+    );
     show("shutdown how=7", sockets::shutdown(s, 7));
     show("listen unbound", sockets::listen(s, 5));
     show("getsockname unbound", sockets::getsockname(s).map(|_| ()));
-    show("getpeername unconnected", sockets::getpeername(s).map(|_| ()));
-    show("connect any address", sockets::connect(s, to_wit(SocketAddr::from(([0, 0, 0, 0], 80)))));
+    show(
+        "getpeername unconnected",
+        sockets::getpeername(s).map(|_| ()),
+    );
+    show(
+        "connect any address",
+        sockets::connect(s, to_wit(SocketAddr::from(([0, 0, 0, 0], 80)))),
+    );
     show("connect port 0", sockets::connect(s, loopback(0)));
     let v6: SocketAddr = "[::1]:80".parse().unwrap();
     show("bind v6 address on v4 socket", sockets::bind(s, to_wit(v6)));
     show("bind", sockets::bind(s, loopback(0)));
     show("bind again", sockets::bind(s, loopback(0)));
     let udp = sockets::socket(2, 2, 0).expect("udp");
-    show("udp getsockopt SO_LINGER", sockets::getsockopt(udp, raw::SOL_SOCKET, raw::SO_LINGER, 4).map(|_| ()));
-    show("udp setsockopt SO_LINGER", sockets::setsockopt(udp, raw::SOL_SOCKET, raw::SO_LINGER, Some(&linger_bytes(1, 0))));
-    show("udp getsockopt SO_DONTLINGER", sockets::getsockopt(udp, raw::SOL_SOCKET, raw::SO_DONTLINGER, 4).map(|_| ()));
-    show("udp setsockopt SO_DONTLINGER", sockets::setsockopt(udp, raw::SOL_SOCKET, raw::SO_DONTLINGER, Some(&[1, 0, 0, 0])));
+    show(
+        "udp getsockopt SO_LINGER",
+        sockets::getsockopt(udp, raw::SOL_SOCKET, raw::SO_LINGER, 4).map(|_| ()),
+    );
+    show(
+        "udp setsockopt SO_LINGER",
+        sockets::setsockopt(
+            udp,
+            raw::SOL_SOCKET,
+            raw::SO_LINGER,
+            Some(&linger_bytes(1, 0)),
+        ),
+    );
+    show(
+        "udp getsockopt SO_DONTLINGER",
+        sockets::getsockopt(udp, raw::SOL_SOCKET, raw::SO_DONTLINGER, 4).map(|_| ()),
+    );
+    show(
+        "udp setsockopt SO_DONTLINGER",
+        sockets::setsockopt(
+            udp,
+            raw::SOL_SOCKET,
+            raw::SO_DONTLINGER,
+            Some(&[1, 0, 0, 0]),
+        ),
+    );
     show("udp listen", sockets::listen(udp, 1));
-    show("recv huge len on unconnected", sockets::recv(s, i32::MAX, 0).map(|_| ()));
-    show("still alive", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_TYPE, 4).map(|b| b[0]));
+    show(
+        "recv huge len on unconnected",
+        sockets::recv(s, i32::MAX, 0).map(|_| ()),
+    );
+    show(
+        "still alive",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_TYPE, 4).map(|b| b[0]),
+    );
 }
 
 fn int_opt(s: u32, level: i32, name: i32) -> Option<i32> {
-    sockets::getsockopt(s, level, name, 4).ok().map(|v| i32::from_le_bytes([v[0], v[1], v[2], v[3]]))
+    sockets::getsockopt(s, level, name, 4)
+        .ok()
+        .map(|v| i32::from_le_bytes([v[0], v[1], v[2], v[3]]))
 }
 
 fn options(port: u16) {
     startup();
     let s = tcp();
-    show("new SO_LINGER", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, 4));
-    show("new SO_DONTLINGER", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_DONTLINGER, 4));
-    show("SO_LINGER {1,7}", sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, Some(&linger_bytes(1, 7))));
-    show("SO_DONTLINGER after {1,7}", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_DONTLINGER, 4));
-    show("set SO_DONTLINGER TRUE", sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_DONTLINGER, Some(&[1, 0, 0, 0])));
-    show("SO_LINGER after DONTLINGER TRUE", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, 4));
-    show("set SO_DONTLINGER FALSE", sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_DONTLINGER, Some(&[0, 0, 0, 0])));
-    show("SO_LINGER after DONTLINGER FALSE", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, 4));
-    show("SO_LINGER l_onoff=5", sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, Some(&linger_bytes(5, 3))));
-    show("SO_DONTLINGER after l_onoff=5", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_DONTLINGER, 4));
-    show("getsockopt SO_LINGER optlen=8", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, 8));
-    show("SO_TYPE stream", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_TYPE, 4));
+    show(
+        "new SO_LINGER",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, 4),
+    );
+    show(
+        "new SO_DONTLINGER",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_DONTLINGER, 4),
+    );
+    show(
+        "SO_LINGER {1,7}",
+        sockets::setsockopt(
+            s,
+            raw::SOL_SOCKET,
+            raw::SO_LINGER,
+            Some(&linger_bytes(1, 7)),
+        ),
+    );
+    show(
+        "SO_DONTLINGER after {1,7}",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_DONTLINGER, 4),
+    );
+    show(
+        "set SO_DONTLINGER TRUE",
+        sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_DONTLINGER, Some(&[1, 0, 0, 0])),
+    );
+    show(
+        "SO_LINGER after DONTLINGER TRUE",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, 4),
+    );
+    show(
+        "set SO_DONTLINGER FALSE",
+        sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_DONTLINGER, Some(&[0, 0, 0, 0])),
+    );
+    show(
+        "SO_LINGER after DONTLINGER FALSE",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, 4),
+    );
+    show(
+        "SO_LINGER l_onoff=5",
+        sockets::setsockopt(
+            s,
+            raw::SOL_SOCKET,
+            raw::SO_LINGER,
+            Some(&linger_bytes(5, 3)),
+        ),
+    );
+    show(
+        "SO_DONTLINGER after l_onoff=5",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_DONTLINGER, 4),
+    );
+    show(
+        "getsockopt SO_LINGER optlen=8",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_LINGER, 8),
+    );
+    show(
+        "SO_TYPE stream",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_TYPE, 4),
+    );
     let udp = sockets::socket(2, 2, 0).expect("udp");
-    show("SO_TYPE dgram", sockets::getsockopt(udp, raw::SOL_SOCKET, raw::SO_TYPE, 4));
-    show("SO_ERROR", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_ERROR, 4));
-    show("set SO_REUSEADDR", sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_REUSEADDR, Some(&[1, 0, 0, 0])));
-    say(format!("SO_REUSEADDR reads {:?}", int_opt(s, raw::SOL_SOCKET, raw::SO_REUSEADDR)));
-    show("set SO_RCVBUF 65536", sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_RCVBUF, Some(&65536i32.to_le_bytes())));
-    say(format!("SO_RCVBUF reads {:?}", int_opt(s, raw::SOL_SOCKET, raw::SO_RCVBUF)));
-    show("set SO_SNDBUF 32768", sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_SNDBUF, Some(&32768i32.to_le_bytes())));
-    say(format!("SO_SNDBUF reads {:?}", int_opt(s, raw::SOL_SOCKET, raw::SO_SNDBUF)));
-    say(format!("TCP_NODELAY new {:?}", int_opt(s, raw::IPPROTO_TCP, raw::TCP_NODELAY)));
-    show("set TCP_NODELAY", sockets::setsockopt(s, raw::IPPROTO_TCP, raw::TCP_NODELAY, Some(&[1, 0, 0, 0])));
-    say(format!("TCP_NODELAY reads {:?}", int_opt(s, raw::IPPROTO_TCP, raw::TCP_NODELAY)));
-    show("udp TCP_NODELAY", sockets::getsockopt(udp, raw::IPPROTO_TCP, raw::TCP_NODELAY, 4).map(|_| ()));
-    show("set SO_RCVTIMEO 150", sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_RCVTIMEO, Some(&150i32.to_le_bytes())));
-    say(format!("SO_RCVTIMEO reads {:?}", int_opt(s, raw::SOL_SOCKET, raw::SO_RCVTIMEO)));
+    show(
+        "SO_TYPE dgram",
+        sockets::getsockopt(udp, raw::SOL_SOCKET, raw::SO_TYPE, 4),
+    );
+    show(
+        "SO_ERROR",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_ERROR, 4),
+    );
+    show(
+        "set SO_REUSEADDR",
+        sockets::setsockopt(s, raw::SOL_SOCKET, raw::SO_REUSEADDR, Some(&[1, 0, 0, 0])),
+    );
+    say(format!(
+        "SO_REUSEADDR reads {:?}",
+        int_opt(s, raw::SOL_SOCKET, raw::SO_REUSEADDR)
+    ));
+    show(
+        "set SO_RCVBUF 65536",
+        sockets::setsockopt(
+            s,
+            raw::SOL_SOCKET,
+            raw::SO_RCVBUF,
+            Some(&65536i32.to_le_bytes()),
+        ),
+    );
+    say(format!(
+        "SO_RCVBUF reads {:?}",
+        int_opt(s, raw::SOL_SOCKET, raw::SO_RCVBUF)
+    ));
+    show(
+        "set SO_SNDBUF 32768",
+        sockets::setsockopt(
+            s,
+            raw::SOL_SOCKET,
+            raw::SO_SNDBUF,
+            Some(&32768i32.to_le_bytes()),
+        ),
+    );
+    say(format!(
+        "SO_SNDBUF reads {:?}",
+        int_opt(s, raw::SOL_SOCKET, raw::SO_SNDBUF)
+    ));
+    say(format!(
+        "TCP_NODELAY new {:?}",
+        int_opt(s, raw::IPPROTO_TCP, raw::TCP_NODELAY)
+    ));
+    show(
+        "set TCP_NODELAY",
+        sockets::setsockopt(s, raw::IPPROTO_TCP, raw::TCP_NODELAY, Some(&[1, 0, 0, 0])),
+    );
+    say(format!(
+        "TCP_NODELAY reads {:?}",
+        int_opt(s, raw::IPPROTO_TCP, raw::TCP_NODELAY)
+    ));
+    show(
+        "udp TCP_NODELAY",
+        sockets::getsockopt(udp, raw::IPPROTO_TCP, raw::TCP_NODELAY, 4).map(|_| ()),
+    );
+    show(
+        "set SO_RCVTIMEO 150",
+        sockets::setsockopt(
+            s,
+            raw::SOL_SOCKET,
+            raw::SO_RCVTIMEO,
+            Some(&150i32.to_le_bytes()),
+        ),
+    );
+    say(format!(
+        "SO_RCVTIMEO reads {:?}",
+        int_opt(s, raw::SOL_SOCKET, raw::SO_RCVTIMEO)
+    ));
     let v6 = sockets::socket(raw::AF_INET6, raw::SOCK_STREAM, 0).expect("v6");
-    say(format!("new AF_INET6 IPV6_V6ONLY {:?}", int_opt(v6, raw::IPPROTO_IPV6, raw::IPV6_V6ONLY)));
+    say(format!(
+        "new AF_INET6 IPV6_V6ONLY {:?}",
+        int_opt(v6, raw::IPPROTO_IPV6, raw::IPV6_V6ONLY)
+    ));
     // SO_RCVTIMEO makes a blocking recv fail WSAETIMEDOUT (SPEC 6).
     sockets::connect(s, loopback(port)).expect("connect");
     let start = Instant::now();
     show("recv with SO_RCVTIMEO", sockets::recv(s, 16, 0).map(|_| ()));
     let ms = start.elapsed().as_millis();
-    say(format!("timed out after >= 150 ms: {}", (150..2000).contains(&ms)));
+    say(format!(
+        "timed out after >= 150 ms: {}",
+        (150..2000).contains(&ms)
+    ));
     show("send after timeout", sockets::send(s, b"ok", 0));
-    show("SO_ERROR after connect", sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_ERROR, 4));
-    show("FIONREAD with nothing", sockets::ioctlsocket(s, raw::FIONREAD, 0));
+    show(
+        "SO_ERROR after connect",
+        sockets::getsockopt(s, raw::SOL_SOCKET, raw::SO_ERROR, 4),
+    );
+    show(
+        "FIONREAD with nothing",
+        sockets::ioctlsocket(s, raw::FIONREAD, 0),
+    );
 }
 
 fn accept_inherits() {
@@ -477,26 +774,44 @@ fn accept_inherits() {
     show("bind", sockets::bind(l, loopback(0)));
     show("accept before listen", sockets::accept(l).map(|_| ()));
     show("listen", sockets::listen(l, 5));
-    show("SO_ACCEPTCONN", sockets::getsockopt(l, raw::SOL_SOCKET, raw::SO_ACCEPTCONN, 4));
+    show(
+        "SO_ACCEPTCONN",
+        sockets::getsockopt(l, raw::SOL_SOCKET, raw::SO_ACCEPTCONN, 4),
+    );
     set_linger(l, 1, 9);
     let port = match from_wit(sockets::getsockname(l).expect("getsockname")) {
         SocketAddr::V4(a) => a.port(),
         SocketAddr::V6(a) => a.port(),
     };
-    show("nonblocking listener", sockets::ioctlsocket(l, raw::FIONBIO, 1));
+    show(
+        "nonblocking listener",
+        sockets::ioctlsocket(l, raw::FIONBIO, 1),
+    );
     show("accept with none pending", sockets::accept(l).map(|_| ()));
     sockets::ioctlsocket(l, raw::FIONBIO, 0).expect("FIONBIO");
     say(format!("listening {port}"));
     let (a, peer) = sockets::accept(l).expect("accept");
-    say(format!("peer is loopback: {}", from_wit(peer).ip().is_loopback()));
-    show("accepted SO_LINGER", sockets::getsockopt(a, raw::SOL_SOCKET, raw::SO_LINGER, 4));
+    say(format!(
+        "peer is loopback: {}",
+        from_wit(peer).ip().is_loopback()
+    ));
+    show(
+        "accepted SO_LINGER",
+        sockets::getsockopt(a, raw::SOL_SOCKET, raw::SO_LINGER, 4),
+    );
     show("connect on accepted", sockets::connect(a, loopback(port)));
     show("listen on connected", sockets::listen(a, 1));
     show("FIONREAD", {
         std::thread::sleep(Duration::from_millis(100));
         sockets::ioctlsocket(a, raw::FIONREAD, 0)
     });
-    show("recv", sockets::recv(a, 64, 0).map(|d| String::from_utf8_lossy(&d).into_owned()));
-    show("recv peek", sockets::recv(a, 64, raw::MSG_PEEK).map(|d| d.len()));
+    show(
+        "recv",
+        sockets::recv(a, 64, 0).map(|d| String::from_utf8_lossy(&d).into_owned()),
+    );
+    show(
+        "recv peek",
+        sockets::recv(a, 64, raw::MSG_PEEK).map(|d| d.len()),
+    );
     show("recv eof", sockets::recv(a, 64, 0).map(|d| d.len()));
 }

@@ -1,0 +1,166 @@
+//! SPEC 4-7 as a guest sees them: shutdown, options, accept, and bad input
+//! that must give WSA codes and never hurt the host.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::time::Duration;
+use winsock_tests::*;
+
+const T: Duration = Duration::from_secs(10);
+
+#[test]
+fn shutdown_rules() {
+    let (l, port) = listener();
+    let guest = spawn(
+        "conformance",
+        &["shutdown", &port.to_string()],
+        GuestConfig::default(),
+    );
+    let mut peer = accept_within(&l, T).expect("guest connects");
+    guest.wait_for_line("send after SD_SEND", T);
+    // The peer reads EOF after SD_SEND, and can still send to the guest.
+    let mut buf = [0u8; 8];
+    peer.set_read_timeout(Some(T)).unwrap();
+    assert_eq!(peer.read(&mut buf).unwrap(), 0, "peer reads EOF");
+    peer.write_all(b"r").unwrap();
+    let (_, out) = guest.finish();
+    assert_lines(
+        &out,
+        &[
+            "shutdown unconnected: err 10057",
+            "shutdown listening: err 10057",
+            "shutdown how=3: err 10022",
+            "shutdown how=-1: err 10022",
+            "shutdown SD_SEND: ok",
+            "send after SD_SEND: err 10058",
+            "recv after SD_SEND: ok \"r\"",
+            "shutdown SD_RECEIVE: ok",
+            "recv after SD_RECEIVE: err 10058",
+            "handle still valid: ok",
+            "closesocket: ok",
+        ],
+    );
+}
+
+#[test]
+fn bad_arguments_give_wsa_codes_and_never_hurt_the_host() {
+    let (code, out) = run("conformance", &["bad-input"], GuestConfig::default());
+    assert_eq!(code, 0, "{out}");
+    assert_lines(
+        &out,
+        &[
+            "socket af=99: err 10047",
+            "socket af=0: err 10047",
+            "socket type=5: err 10044",
+            "socket stream proto=udp: err 10041",
+            "socket stream proto=99: err 10043",
+            "recv len=-1: err 10014",
+            "recv unconnected: err 10057",
+            "send unconnected: err 10057",
+            "send flags=0x4000: err 10045",
+            "getsockopt SO_LINGER optlen=3: err 10014",
+            "getsockopt SO_LINGER optlen=-1: err 10014",
+            "setsockopt SO_LINGER null: err 10014",
+            "setsockopt SO_LINGER 2 bytes: err 10014",
+            "getsockopt unknown: err 10042",
+            "getsockopt unknown level: err 10042",
+            "setsockopt SO_TYPE: err 10042",
+            "ioctlsocket unknown: err 10045",
+            "shutdown how=7: err 10022",
+            "listen unbound: err 10022",
+            "getsockname unbound: err 10022",
+            "getpeername unconnected: err 10057",
+            "connect any address: err 10049",
+            "connect port 0: err 10049",
+            "bind v6 address on v4 socket: err 10014",
+            "bind: ok",
+            "bind again: err 10022",
+            "udp getsockopt SO_LINGER: err 10042",
+            "udp setsockopt SO_LINGER: err 10042",
+            "udp getsockopt SO_DONTLINGER: err 10042",
+            "udp setsockopt SO_DONTLINGER: err 10042",
+            "udp listen: err 10045",
+            "recv huge len on unconnected: err 10057",
+            "still alive: ok 1",
+        ],
+    );
+}
+
+#[test]
+fn options_are_applied_and_read_back_as_windows_reports_them() {
+    let (l, port) = listener();
+    let guest = spawn(
+        "conformance",
+        &["options", &port.to_string()],
+        GuestConfig::default(),
+    );
+    let _peer = accept_within(&l, T).expect("guest connects");
+    let (_, out) = guest.finish();
+    assert_lines(
+        &out,
+        &[
+            "new SO_LINGER: ok [0, 0, 0, 0]",
+            "new SO_DONTLINGER: ok [1, 0, 0, 0]",
+            "SO_LINGER {1,7}: ok",
+            "SO_DONTLINGER after {1,7}: ok [0, 0, 0, 0]",
+            "set SO_DONTLINGER TRUE: ok",
+            "SO_LINGER after DONTLINGER TRUE: ok [0, 0, 7, 0]",
+            "set SO_DONTLINGER FALSE: ok",
+            "SO_LINGER after DONTLINGER FALSE: ok [1, 0, 7, 0]",
+            "SO_LINGER l_onoff=5: ok",
+            "SO_DONTLINGER after l_onoff=5: ok [0, 0, 0, 0]",
+            "getsockopt SO_LINGER optlen=8: ok [1, 0, 3, 0]",
+            "SO_TYPE stream: ok [1, 0, 0, 0]",
+            "SO_TYPE dgram: ok [2, 0, 0, 0]",
+            "SO_ERROR: ok [0, 0, 0, 0]",
+            "set SO_REUSEADDR: ok",
+            "SO_REUSEADDR reads Some(1)",
+            "set SO_RCVBUF 65536: ok",
+            "SO_RCVBUF reads Some(65536)",
+            "set SO_SNDBUF 32768: ok",
+            "SO_SNDBUF reads Some(32768)",
+            "TCP_NODELAY new Some(0)",
+            "set TCP_NODELAY: ok",
+            "TCP_NODELAY reads Some(1)",
+            "udp TCP_NODELAY: err 10042",
+            "set SO_RCVTIMEO 150: ok",
+            "SO_RCVTIMEO reads Some(150)",
+            "new AF_INET6 IPV6_V6ONLY Some(1)",
+            "recv with SO_RCVTIMEO: err 10060",
+            "timed out after >= 150 ms: true",
+            "send after timeout: ok 2",
+            "SO_ERROR after connect: ok [0, 0, 0, 0]",
+            "FIONREAD with nothing: ok 0",
+        ],
+    );
+}
+
+#[test]
+fn accepted_sockets_inherit_linger_and_listen_rules_hold() {
+    let guest = spawn("conformance", &["accept-inherits"], GuestConfig::default());
+    let line = guest.wait_for_line("listening ", T);
+    let port: u16 = line.trim_start_matches("listening ").parse().unwrap();
+    let mut native = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    native.write_all(b"from native").unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    native.shutdown(std::net::Shutdown::Write).unwrap();
+    let (_, out) = guest.finish();
+    assert_lines(
+        &out,
+        &[
+            "bind: ok",
+            "accept before listen: err 10022",
+            "listen: ok",
+            "SO_ACCEPTCONN: ok [1, 0, 0, 0]",
+            "nonblocking listener: ok 1",
+            "accept with none pending: err 10035",
+            "peer is loopback: true",
+            "accepted SO_LINGER: ok [1, 0, 9, 0]",
+            "connect on accepted: err 10056",
+            "listen on connected: err 10056",
+            "FIONREAD: ok 11",
+            "recv: ok \"from native\"",
+            "recv eof: ok 0",
+        ],
+    );
+}
