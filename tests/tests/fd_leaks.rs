@@ -10,7 +10,11 @@ const T: Duration = Duration::from_secs(10);
 
 fn scenario(name: &str) {
     let (l, port) = listener();
-    let guest = spawn("conformance", &[name, &port.to_string()], GuestConfig::default());
+    let guest = spawn(
+        "conformance",
+        &[name, &port.to_string()],
+        GuestConfig::default(),
+    );
     let mut peer = accept_within(&l, T).expect("guest connects");
     if name == "block-recv" {
         let mut ready = [0u8; 5];
@@ -34,7 +38,13 @@ fn teardown_returns_the_host_descriptor_count_to_its_baseline() {
     scenario("return-without-cleanup");
     let baseline = open_fds();
     for _ in 0..3 {
-        for name in ["return-without-cleanup", "trap", "block-recv", "cleanup-resets", "nested-cleanup"] {
+        for name in [
+            "return-without-cleanup",
+            "trap",
+            "block-recv",
+            "cleanup-resets",
+            "nested-cleanup",
+        ] {
             scenario(name);
         }
     }

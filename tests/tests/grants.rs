@@ -9,7 +9,11 @@ use winsock_tests::*;
 #[test]
 fn denied_connect_and_bind_give_wsaeacces_and_nothing_reaches_the_listener() {
     let (l, port) = listener();
-    let (_, out) = run("conformance", &["denied", &port.to_string()], GuestConfig::deny_all());
+    let (_, out) = run(
+        "conformance",
+        &["denied", &port.to_string()],
+        GuestConfig::deny_all(),
+    );
     assert_lines(
         &out,
         &[
@@ -18,29 +22,56 @@ fn denied_connect_and_bind_give_wsaeacces_and_nothing_reaches_the_listener() {
             "connect ungranted v4-mapped: err 10013",
         ],
     );
-    assert!(accept_within(&l, Duration::from_millis(300)).is_none(), "a denied connect reached the listener");
+    assert!(
+        accept_within(&l, Duration::from_millis(300)).is_none(),
+        "a denied connect reached the listener"
+    );
 }
 
 #[test]
 fn a_grant_for_another_port_does_not_open_this_one() {
     let (l, port) = listener();
     let mut grants = Grants::deny_all();
-    grants.allow_connect(format!("127.0.0.1:{}", port.wrapping_add(1)).parse::<NetRule>().unwrap());
+    grants.allow_connect(
+        format!("127.0.0.1:{}", port.wrapping_add(1))
+            .parse::<NetRule>()
+            .unwrap(),
+    );
     grants.allow_bind("127.0.0.1:1".parse::<NetRule>().unwrap());
-    let guest = spawn("conformance", &["denied", &port.to_string()], GuestConfig { grants, limits: Limits::default() });
+    let guest = spawn(
+        "conformance",
+        &["denied", &port.to_string()],
+        GuestConfig {
+            grants,
+            limits: Limits::default(),
+        },
+    );
     let denials = guest.denials.clone();
     let (_, out) = guest.finish();
-    assert_lines(&out, &["connect ungranted: err 10013", "bind ungranted: err 10013"]);
+    assert_lines(
+        &out,
+        &["connect ungranted: err 10013", "bind ungranted: err 10013"],
+    );
     assert!(accept_within(&l, Duration::from_millis(300)).is_none());
     let denials = denials.lock().unwrap();
     let actions: Vec<&str> = denials.iter().map(|d| d.action).collect();
-    assert_eq!(actions, ["connect", "bind", "connect"], "one report per denial: {denials:?}");
+    assert_eq!(
+        actions,
+        ["connect", "bind", "connect"],
+        "one report per denial: {denials:?}"
+    );
     assert_eq!(denials[0].target, format!("127.0.0.1:{port}"));
 }
 
 #[test]
 fn max_sockets_gives_wsaemfile() {
-    let config = GuestConfig { limits: Limits { max_sockets: 3, ..Limits::default() }, ..GuestConfig::default() };
+    let config = GuestConfig {
+        limits: Limits {
+            max_sockets: 3,
+            ..Limits::default()
+        },
+        ..GuestConfig::default()
+    };
     let (_, out) = run("conformance", &["max-sockets", "3"], config);
     assert_lines(
         &out,
@@ -66,12 +97,17 @@ fn winsock_run_prints_one_line_per_denial_naming_the_flag() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     let stderr = String::from_utf8_lossy(&out.stderr);
     assert!(out.status.success(), "{stdout}\n{stderr}");
-    assert_lines(&stdout, &["connect ungranted: err 10013", "bind ungranted: err 10013"]);
+    assert_lines(
+        &stdout,
+        &["connect ungranted: err 10013", "bind ungranted: err 10013"],
+    );
     let lines: Vec<&str> = stderr.lines().collect();
     assert_eq!(lines.len(), 3, "one line per denial:\n{stderr}");
     assert_eq!(
         lines[0],
-        format!("winsock-run: denied connect to 127.0.0.1:{port}: not granted; --allow-connect (or --allow-net) grants it")
+        format!(
+            "winsock-run: denied connect to 127.0.0.1:{port}: not granted; --allow-connect (or --allow-net) grants it"
+        )
     );
     assert_eq!(
         lines[1],
@@ -84,7 +120,12 @@ fn winsock_run_prints_one_line_per_denial_naming_the_flag() {
 fn winsock_run_grants_and_limits_from_flags() {
     let (l, port) = listener();
     let child = Command::new(host_binary("winsock-run"))
-        .args(["--allow-connect", &format!("127.0.0.1:{port}"), "--max-sockets", "2"])
+        .args([
+            "--allow-connect",
+            &format!("127.0.0.1:{port}"),
+            "--max-sockets",
+            "2",
+        ])
         .arg(guest_path("conformance"))
         .args(["cleanup-resets", &port.to_string()])
         .output();
@@ -93,7 +134,10 @@ fn winsock_run_grants_and_limits_from_flags() {
     let stdout = String::from_utf8_lossy(&out.stdout);
     assert_eq!(out.status.code(), Some(0), "{stdout}");
     assert_lines(&stdout, &["send: ok 5", "final cleanup: ok"]);
-    let (data, _) = read_to_end(peer.as_mut().expect("granted connect arrived"), Duration::from_secs(5));
+    let (data, _) = read_to_end(
+        peer.as_mut().expect("granted connect arrived"),
+        Duration::from_secs(5),
+    );
     assert_eq!(data, b"hello");
 
     let out = Command::new(host_binary("winsock-run"))
@@ -102,7 +146,10 @@ fn winsock_run_grants_and_limits_from_flags() {
         .args(["max-sockets", "2"])
         .output()
         .unwrap();
-    assert_lines(&String::from_utf8_lossy(&out.stdout), &["socket 2: ok", "one more socket: err 10024"]);
+    assert_lines(
+        &String::from_utf8_lossy(&out.stdout),
+        &["socket 2: ok", "one more socket: err 10024"],
+    );
 }
 
 #[test]
