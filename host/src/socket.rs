@@ -315,3 +315,45 @@ pub enum IoFailure {
     Wsa(WsaError),
     Io(io::Error),
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn linger_state_decides_the_close() {
+        let max = Duration::from_secs(30);
+        assert_eq!(
+            Linger {
+                on: false,
+                seconds: 9
+            }
+            .mode(max),
+            LingerMode::Graceful
+        );
+        assert_eq!(
+            Linger {
+                on: true,
+                seconds: 0
+            }
+            .mode(max),
+            LingerMode::Abortive
+        );
+        assert_eq!(
+            Linger {
+                on: true,
+                seconds: 5
+            }
+            .mode(max),
+            LingerMode::Wait(Duration::from_secs(5))
+        );
+        assert_eq!(
+            Linger {
+                on: true,
+                seconds: 600
+            }
+            .mode(max),
+            LingerMode::Wait(max)
+        );
+    }
+}

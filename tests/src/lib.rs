@@ -38,7 +38,8 @@ pub fn host_binary(name: &str) -> PathBuf {
     target.join("release").join(name)
 }
 
-fn runner() -> &'static CommandRunner {
+/// The engine and linker every test guest runs on.
+pub fn runner() -> &'static CommandRunner {
     static RUNNER: OnceLock<CommandRunner> = OnceLock::new();
     RUNNER.get_or_init(|| CommandRunner::new().expect("engine"))
 }

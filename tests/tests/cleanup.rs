@@ -155,3 +155,41 @@ fn host_teardown_stops_a_blocked_guest_and_resets() {
         "the guest went on after teardown:\n{out}"
     );
 }
+
+#[test]
+fn dropping_the_store_of_a_blocked_guest_resets_its_sockets() {
+    let (l, port) = listener();
+    let peer = std::thread::spawn(move || {
+        let mut peer = accept_within(&l, T).expect("guest connects");
+        let mut ready = [0u8; 5];
+        peer.read_exact(&mut ready).unwrap();
+        read_to_end(&mut peer, T)
+    });
+    // An embedder that gives up on the guest: the future that owns the Store
+    // is dropped while the guest is blocked in recv.
+    let component = component("conformance");
+    let mut wasi = wasmtime_wasi::WasiCtx::builder();
+    wasi.args(&["conformance", "block-recv", &port.to_string()]);
+    let winsock = winsock_host::WinsockCtx::builder()
+        .grants(GuestConfig::default().grants)
+        .build();
+    let control = winsock.control();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    let outcome = rt.block_on(async {
+        tokio::time::timeout(
+            Duration::from_millis(500),
+            runner().run(&component, wasi.build(), winsock),
+        )
+        .await
+    });
+    assert!(
+        outcome.is_err(),
+        "the guest was still blocked when its store was dropped"
+    );
+    assert_eq!(control.socket_count(), 0, "every socket was released");
+    let (_, end) = peer.join().unwrap();
+    assert_eq!(end, PeerEnd::Reset);
+}

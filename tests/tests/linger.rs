@@ -148,3 +148,30 @@ fn linger_1_n_nonblocking_with_unsent_data_is_wsaewouldblock_and_the_handle_stil
         "then a graceful FIN"
     );
 }
+
+#[test]
+fn the_host_clamps_l_linger_to_its_maximum() {
+    let (l, port) = listener();
+    let config = GuestConfig {
+        limits: winsock_host::Limits {
+            max_linger: Duration::from_secs(1),
+            ..Default::default()
+        },
+        ..GuestConfig::default()
+    };
+    // l_linger 30 s, clamped to 1 s; the peer never reads.
+    let guest = spawn(
+        "conformance",
+        &["linger-drain", &port.to_string(), "30"],
+        config,
+    );
+    let mut peer = accept_within(&l, T).expect("guest connects");
+    let (_, out) = guest.finish();
+    let took = number_after(&out, "closesocket took ");
+    assert!(
+        (900..2500).contains(&took),
+        "closesocket took {took} ms, expected about 1 s"
+    );
+    let (_, end) = read_to_end(&mut peer, T);
+    assert_eq!(end, PeerEnd::Reset);
+}

@@ -164,3 +164,35 @@ fn accepted_sockets_inherit_linger_and_listen_rules_hold() {
         ],
     );
 }
+
+#[test]
+fn one_call_moves_at_most_the_bytes_per_call_limit() {
+    let (l, port) = listener();
+    let config = GuestConfig {
+        limits: winsock_host::Limits {
+            max_bytes_per_call: 1000,
+            ..Default::default()
+        },
+        ..GuestConfig::default()
+    };
+    let guest = spawn(
+        "conformance",
+        &["bytes-per-call", &port.to_string()],
+        config,
+    );
+    let mut peer = accept_within(&l, T).expect("guest connects");
+    peer.write_all(&[9u8; 5000]).unwrap();
+    let (_, out) = guest.finish();
+    // A larger send is a partial send; a recv fills at most the limit, and a
+    // huge length allocates nothing beyond it.
+    assert_lines(
+        &out,
+        &[
+            "send 5000: ok 1000",
+            "recv 5000: ok 1000",
+            "recv i32::MAX: ok 1000",
+        ],
+    );
+    let (data, _) = read_to_end(&mut peer, Duration::from_secs(2));
+    assert_eq!(data.len(), 1000);
+}

@@ -69,6 +69,7 @@ fn main() {
         "bad-input" => bad_input(),
         "options" => options(port()),
         "accept-inherits" => accept_inherits(),
+        "bytes-per-call" => bytes_per_call(port()),
         other => {
             say(format!("unknown scenario {other:?}"));
             std::process::exit(2);
@@ -814,4 +815,19 @@ fn accept_inherits() {
         sockets::recv(a, 64, raw::MSG_PEEK).map(|d| d.len()),
     );
     show("recv eof", sockets::recv(a, 64, 0).map(|d| d.len()));
+}
+
+fn bytes_per_call(port: u16) {
+    startup();
+    let s = connected(port);
+    show("send 5000", sockets::send(s, &[7u8; 5000], 0));
+    // The peer sends 5000 bytes back; wait until they are all queued.
+    while sockets::ioctlsocket(s, raw::FIONREAD, 0).unwrap_or(0) < 5000 {
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    show("recv 5000", sockets::recv(s, 5000, 0).map(|d| d.len()));
+    show(
+        "recv i32::MAX",
+        sockets::recv(s, i32::MAX, 0).map(|d| d.len()),
+    );
 }
