@@ -7,28 +7,7 @@ use crate::ctx::WinsockCtx;
 use crate::error::{WsaError, WsaResult};
 use crate::socket::{self, Family, Phase, SocketEntry, SocketKind};
 
-pub const SOL_SOCKET: i32 = 0xffff;
-pub const IPPROTO_IP: i32 = 0;
-pub const IPPROTO_TCP: i32 = 6;
-pub const IPPROTO_IPV6: i32 = 41;
-
-pub const SO_ACCEPTCONN: i32 = 0x0002;
-pub const SO_REUSEADDR: i32 = 0x0004;
-pub const SO_KEEPALIVE: i32 = 0x0008;
-pub const SO_BROADCAST: i32 = 0x0020;
-pub const SO_LINGER: i32 = 0x0080;
-pub const SO_OOBINLINE: i32 = 0x0100;
-pub const SO_DONTLINGER: i32 = !SO_LINGER;
-pub const SO_EXCLUSIVEADDRUSE: i32 = !SO_REUSEADDR;
-pub const SO_SNDBUF: i32 = 0x1001;
-pub const SO_RCVBUF: i32 = 0x1002;
-pub const SO_SNDTIMEO: i32 = 0x1005;
-pub const SO_RCVTIMEO: i32 = 0x1006;
-pub const SO_ERROR: i32 = 0x1007;
-pub const SO_TYPE: i32 = 0x1008;
-pub const TCP_NODELAY: i32 = 0x0001;
-pub const IP_TTL: i32 = 4;
-pub const IPV6_V6ONLY: i32 = 27;
+use winsock_abi::*;
 
 /// The options this host knows, by (level, name).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -143,8 +122,8 @@ impl WinsockCtx {
                 }
             }
             Type => match entry.kind {
-                SocketKind::Stream => crate::sockets::SOCK_STREAM,
-                SocketKind::Datagram => crate::sockets::SOCK_DGRAM,
+                SocketKind::Stream => SOCK_STREAM,
+                SocketKind::Datagram => SOCK_DGRAM,
             },
             TcpNoDelay => i32::from(sock.tcp_nodelay().map_err(sys)?),
             IpTtl => sock.ttl_v4().map_err(sys)? as i32,

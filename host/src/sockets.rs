@@ -12,22 +12,7 @@ use std::sync::Arc;
 use std::time::Duration;
 use tokio::io::Interest;
 
-pub const AF_INET: i32 = 2;
-pub const AF_INET6: i32 = 23;
-pub const SOCK_STREAM: i32 = 1;
-pub const SOCK_DGRAM: i32 = 2;
-pub const IPPROTO_TCP: i32 = 6;
-pub const IPPROTO_UDP: i32 = 17;
-pub const MSG_OOB: i32 = 1;
-pub const MSG_PEEK: i32 = 2;
-pub const MSG_DONTROUTE: i32 = 4;
-pub const MSG_WAITALL: i32 = 8;
-pub const SD_RECEIVE: i32 = 0;
-pub const SD_SEND: i32 = 1;
-pub const SD_BOTH: i32 = 2;
-pub const FIONBIO: u32 = 0x8004_667e;
-pub const FIONREAD: u32 = 0x4004_667f;
-pub const SIOCATMARK: u32 = 0x4004_7307;
+use winsock_abi::*;
 
 /// How often a lingering closesocket looks at the send queue. Linux has no
 /// readiness event for "everything acknowledged", so the wait polls; the

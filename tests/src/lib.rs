@@ -183,6 +183,22 @@ pub fn spawn(guest: &str, args: &[&str], config: GuestConfig) -> RunningGuest {
     }
 }
 
+/// Starts the conformance guest's `scenario` with a native listener's port
+/// as its first argument (then `extra`), and accepts its connection.
+pub fn spawn_with_peer(
+    scenario: &str,
+    extra: &[&str],
+    config: GuestConfig,
+) -> (RunningGuest, TcpStream) {
+    let (l, port) = listener();
+    let port = port.to_string();
+    let mut args = vec![scenario, port.as_str()];
+    args.extend_from_slice(extra);
+    let guest = spawn("conformance", &args, config);
+    let peer = accept_within(&l, Duration::from_secs(10)).expect("the guest connects to its peer");
+    (guest, peer)
+}
+
 /// Runs `guest` to the end; returns its exit code and output.
 pub fn run(guest: &str, args: &[&str], config: GuestConfig) -> (i32, String) {
     match spawn(guest, args, config).finish() {

@@ -10,13 +10,7 @@ const T: Duration = Duration::from_secs(10);
 
 #[test]
 fn final_cleanup_resets_open_sockets() {
-    let (l, port) = listener();
-    let guest = spawn(
-        "conformance",
-        &["cleanup-resets", &port.to_string()],
-        GuestConfig::default(),
-    );
-    let mut peer = accept_within(&l, T).expect("guest connects");
+    let (guest, mut peer) = spawn_with_peer("cleanup-resets", &[], GuestConfig::default());
     let (data, end) = read_to_end(&mut peer, T);
     assert_eq!(data, b"hello", "the data sent before the cleanup arrives");
     assert_eq!(end, PeerEnd::Reset, "the peer sees a reset, not a FIN");
@@ -33,13 +27,7 @@ fn final_cleanup_resets_open_sockets() {
 
 #[test]
 fn nested_cleanup_keeps_sockets_up() {
-    let (l, port) = listener();
-    let guest = spawn(
-        "conformance",
-        &["nested-cleanup", &port.to_string()],
-        GuestConfig::default(),
-    );
-    let mut peer = accept_within(&l, T).expect("guest connects");
+    let (guest, mut peer) = spawn_with_peer("nested-cleanup", &[], GuestConfig::default());
     let (data, end) = read_to_end(&mut peer, T);
     assert_eq!(
         data, b"ab",
@@ -60,13 +48,7 @@ fn nested_cleanup_keeps_sockets_up() {
 
 #[test]
 fn returning_from_main_without_cleanup_resets() {
-    let (l, port) = listener();
-    let guest = spawn(
-        "conformance",
-        &["return-without-cleanup", &port.to_string()],
-        GuestConfig::default(),
-    );
-    let mut peer = accept_within(&l, T).expect("guest connects");
+    let (guest, mut peer) = spawn_with_peer("return-without-cleanup", &[], GuestConfig::default());
     let (data, end) = read_to_end(&mut peer, T);
     assert_eq!(data, b"bye");
     assert_eq!(end, PeerEnd::Reset);
@@ -77,13 +59,7 @@ fn returning_from_main_without_cleanup_resets() {
 
 #[test]
 fn trapping_guest_resets() {
-    let (l, port) = listener();
-    let guest = spawn(
-        "conformance",
-        &["trap", &port.to_string()],
-        GuestConfig::default(),
-    );
-    let mut peer = accept_within(&l, T).expect("guest connects");
+    let (guest, mut peer) = spawn_with_peer("trap", &[], GuestConfig::default());
     let (data, end) = read_to_end(&mut peer, T);
     assert_eq!(data, b"boom");
     assert_eq!(end, PeerEnd::Reset);
@@ -94,13 +70,7 @@ fn trapping_guest_resets() {
 
 #[test]
 fn host_cleanup_wakes_blocked_recv_with_wsaeintr_within_100ms() {
-    let (l, port) = listener();
-    let guest = spawn(
-        "conformance",
-        &["block-recv", &port.to_string()],
-        GuestConfig::default(),
-    );
-    let mut peer = accept_within(&l, T).expect("guest connects");
+    let (guest, mut peer) = spawn_with_peer("block-recv", &[], GuestConfig::default());
     let mut ready = [0u8; 5];
     peer.read_exact(&mut ready).unwrap();
     assert_eq!(&ready, b"ready");
@@ -128,13 +98,7 @@ fn host_cleanup_wakes_blocked_recv_with_wsaeintr_within_100ms() {
 
 #[test]
 fn host_teardown_stops_a_blocked_guest_and_resets() {
-    let (l, port) = listener();
-    let guest = spawn(
-        "conformance",
-        &["block-recv", &port.to_string()],
-        GuestConfig::default(),
-    );
-    let mut peer = accept_within(&l, T).expect("guest connects");
+    let (guest, mut peer) = spawn_with_peer("block-recv", &[], GuestConfig::default());
     let mut ready = [0u8; 5];
     peer.read_exact(&mut ready).unwrap();
     std::thread::sleep(Duration::from_millis(100));

@@ -44,13 +44,7 @@ fn default_close_delivers_queued_data_then_eof() {
 
 #[test]
 fn linger_1_0_gives_the_peer_a_reset() {
-    let (l, port) = listener();
-    let guest = spawn(
-        "conformance",
-        &["abortive-close", &port.to_string()],
-        GuestConfig::default(),
-    );
-    let mut peer = accept_within(&l, T).expect("guest connects");
+    let (guest, mut peer) = spawn_with_peer("abortive-close", &[], GuestConfig::default());
     guest.wait_for_line("closesocket:", T);
     let (_, end) = read_to_end(&mut peer, T);
     assert_eq!(end, PeerEnd::Reset);
@@ -63,13 +57,7 @@ fn linger_1_0_gives_the_peer_a_reset() {
 
 #[test]
 fn linger_1_n_blocking_waits_for_the_peer_to_drain() {
-    let (l, port) = listener();
-    let guest = spawn(
-        "conformance",
-        &["linger-drain", &port.to_string(), "5"],
-        GuestConfig::default(),
-    );
-    let mut peer = accept_within(&l, T).expect("guest connects");
+    let (guest, mut peer) = spawn_with_peer("linger-drain", &["5"], GuestConfig::default());
     guest.wait_for_line("queued ", T);
     // The guest is now blocked in closesocket; drain after a pause.
     std::thread::sleep(Duration::from_millis(400));
@@ -92,13 +80,7 @@ fn linger_1_n_blocking_waits_for_the_peer_to_drain() {
 
 #[test]
 fn linger_1_n_blocking_resets_after_n_seconds_when_the_peer_never_reads() {
-    let (l, port) = listener();
-    let guest = spawn(
-        "conformance",
-        &["linger-drain", &port.to_string(), "1"],
-        GuestConfig::default(),
-    );
-    let mut peer = accept_within(&l, T).expect("guest connects");
+    let (guest, mut peer) = spawn_with_peer("linger-drain", &["1"], GuestConfig::default());
     let (_, out) = guest.finish();
     assert_lines(&out, &["closesocket: ok", "handle after close: err 10038"]);
     let took = number_after(&out, "closesocket took ");
@@ -116,13 +98,7 @@ fn linger_1_n_blocking_resets_after_n_seconds_when_the_peer_never_reads() {
 
 #[test]
 fn linger_1_n_nonblocking_with_unsent_data_is_wsaewouldblock_and_the_handle_still_works() {
-    let (l, port) = listener();
-    let guest = spawn(
-        "conformance",
-        &["linger-nonblocking", &port.to_string()],
-        GuestConfig::default(),
-    );
-    let mut peer = accept_within(&l, T).expect("guest connects");
+    let (guest, mut peer) = spawn_with_peer("linger-nonblocking", &[], GuestConfig::default());
     guest.wait_for_line("handle still valid", T);
     // Nothing was started: the peer drains every byte and then sees neither
     // FIN nor RST.

@@ -10,13 +10,7 @@ const T: Duration = Duration::from_secs(10);
 
 #[test]
 fn shutdown_rules() {
-    let (l, port) = listener();
-    let guest = spawn(
-        "conformance",
-        &["shutdown", &port.to_string()],
-        GuestConfig::default(),
-    );
-    let mut peer = accept_within(&l, T).expect("guest connects");
+    let (guest, mut peer) = spawn_with_peer("shutdown", &[], GuestConfig::default());
     guest.wait_for_line("send after SD_SEND", T);
     // The peer reads EOF after SD_SEND, and can still send to the guest.
     let mut buf = [0u8; 8];

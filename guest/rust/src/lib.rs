@@ -32,46 +32,7 @@ mod bindings {
 pub mod raw {
     pub use crate::bindings::winsock::ws2::{lifecycle, sockets, types};
 
-    pub const AF_INET: i32 = 2;
-    pub const AF_INET6: i32 = 23;
-    pub const SOCK_STREAM: i32 = 1;
-    pub const SOCK_DGRAM: i32 = 2;
-    pub const IPPROTO_TCP: i32 = 6;
-    pub const IPPROTO_UDP: i32 = 17;
-    pub const IPPROTO_IP: i32 = 0;
-    pub const IPPROTO_IPV6: i32 = 41;
-    pub const SOL_SOCKET: i32 = 0xffff;
-    pub const SO_ACCEPTCONN: i32 = 0x0002;
-    pub const SO_REUSEADDR: i32 = 0x0004;
-    pub const SO_KEEPALIVE: i32 = 0x0008;
-    pub const SO_BROADCAST: i32 = 0x0020;
-    pub const SO_LINGER: i32 = 0x0080;
-    pub const SO_OOBINLINE: i32 = 0x0100;
-    pub const SO_DONTLINGER: i32 = !SO_LINGER;
-    pub const SO_EXCLUSIVEADDRUSE: i32 = !SO_REUSEADDR;
-    pub const SO_SNDBUF: i32 = 0x1001;
-    pub const SO_RCVBUF: i32 = 0x1002;
-    pub const SO_SNDTIMEO: i32 = 0x1005;
-    pub const SO_RCVTIMEO: i32 = 0x1006;
-    pub const SO_ERROR: i32 = 0x1007;
-    pub const SO_TYPE: i32 = 0x1008;
-    pub const TCP_NODELAY: i32 = 0x0001;
-    pub const IP_TTL: i32 = 4;
-    pub const IPV6_V6ONLY: i32 = 27;
-    pub const MSG_OOB: i32 = 1;
-    pub const MSG_PEEK: i32 = 2;
-    pub const SD_RECEIVE: i32 = 0;
-    pub const SD_SEND: i32 = 1;
-    pub const SD_BOTH: i32 = 2;
-    pub const FIONBIO: u32 = 0x8004_667e;
-    pub const FIONREAD: u32 = 0x4004_667f;
-    pub const SIOCATMARK: u32 = 0x4004_7307;
-    pub const INVALID_SOCKET: u32 = !0;
-
-    /// MAKEWORD(major, minor).
-    pub const fn makeword(major: u8, minor: u8) -> u16 {
-        (major as u16) | ((minor as u16) << 8)
-    }
+    pub use winsock_abi::*;
 }
 
 use raw::lifecycle;
