@@ -8,6 +8,14 @@ cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "tests/run.sh: cargo not found; install Rust with rustup first" >&2; exit 1; }
 rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
 
+# The Python guest's toolchain, from PyPI; its scripts may land outside PATH.
+componentize_py_version=0.25.1
+if ! python3 -m pip show componentize-py 2>/dev/null | grep -qx "Version: $componentize_py_version"; then
+  python3 -m pip install --quiet "componentize-py==$componentize_py_version"
+fi
+export PATH="$PATH:$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$HOME/.local/bin"
+
 cargo build --release --bins
 cargo build --release --target wasm32-wasip2 -p conformance -p echo-server -p http-client
+bash examples/python/build.sh
 cargo test --release

@@ -5,6 +5,7 @@
 //! epoch interruption so that a host-triggered teardown stops even a guest
 //! that computes without calling the host (SPEC 2).
 
+use crate::cache::{CacheOutcome, ComponentCache};
 use crate::{InstanceControl, WinsockCtx};
 use std::path::Path;
 use std::sync::Arc;
@@ -84,11 +85,21 @@ impl CommandRunner {
         &self.engine
     }
 
-    /// Compiles (or loads) a component from a file.
+    /// Compiles a component from a file.
     pub fn load(&self, path: &Path) -> wasmtime::Result<Component> {
         use wasmtime::error::Context as _;
         Component::from_file(&self.engine, path)
             .with_context(|| format!("loading component {}", path.display()))
+    }
+
+    /// Loads a component through `cache`: compiled on the first start,
+    /// deserialized on later ones.
+    pub fn load_cached(
+        &self,
+        path: &Path,
+        cache: &ComponentCache,
+    ) -> wasmtime::Result<(Component, CacheOutcome)> {
+        cache.load(&self.engine, path)
     }
 
     /// Instantiates `component` and runs its `main` to the end. Dropping the

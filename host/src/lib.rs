@@ -26,6 +26,7 @@
 //! (what `winsock-run` does).
 
 mod bindings;
+pub mod cache;
 pub mod command;
 mod ctx;
 mod error;

@@ -30,12 +30,20 @@ pub fn guest_path(name: &str) -> PathBuf {
         .join(format!("{name}.wasm"))
 }
 
+/// The compiled-component cache the tests share, inside the target dir.
+pub fn test_cache() -> winsock_host::cache::ComponentCache {
+    winsock_host::cache::ComponentCache::new(target_dir().join("component-cache"))
+}
+
+fn target_dir() -> PathBuf {
+    std::env::var_os("CARGO_TARGET_DIR")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"))
+}
+
 /// The workspace's release binaries (winsock-run).
 pub fn host_binary(name: &str) -> PathBuf {
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target"));
-    target.join("release").join(name)
+    target_dir().join("release").join(name)
 }
 
 /// The engine and linker every test guest runs on.
@@ -55,10 +63,13 @@ pub fn component(name: &str) -> Component {
     let path = guest_path(name);
     assert!(
         path.exists(),
-        "{} is missing: build the guests first (see README: cargo build --release --target wasm32-wasip2 ...)",
+        "{} is missing: build the guests first (bash tests/run.sh)",
         path.display()
     );
-    let c = runner().load(&path).expect("compile guest");
+    // Compiled once for all test binaries (the Python guest takes seconds).
+    let (c, _) = runner()
+        .load_cached(&path, &test_cache())
+        .expect("compile guest");
     cache.insert(name.to_string(), c.clone());
     c
 }

@@ -6,6 +6,7 @@ use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Duration;
 use wasmtime_wasi::{FsPerms, WasiCtx};
+use winsock_host::cache::ComponentCache;
 use winsock_host::command::{CommandRunner, Exit};
 use winsock_host::{Grants, Limits, LookupGrant, NetRule, WinsockCtx};
 
@@ -71,6 +72,16 @@ struct Cli {
     /// host's value of NAME.
     #[arg(long = "env", value_name = "NAME[=VALUE]")]
     envs: Vec<String>,
+
+    /// Compile the component every time instead of using the cache of
+    /// compiled components.
+    #[arg(long = "no-cache")]
+    no_cache: bool,
+
+    /// Where compiled components are cached (default: $WINSOCK_CACHE_DIR,
+    /// else $XDG_CACHE_HOME/winsock-wasm, else ~/.cache/winsock-wasm).
+    #[arg(long = "cache-dir", value_name = "DIR")]
+    cache_dir: Option<PathBuf>,
 
     /// The component to run.
     component: PathBuf,
@@ -173,7 +184,18 @@ fn main() -> ExitCode {
                 return ExitCode::from(HOST_ERROR_EXIT);
             }
         };
-        let component = match runner.load(&cli.component) {
+        let cache = match (
+            cli.no_cache,
+            cli.cache_dir.clone().or_else(ComponentCache::default_dir),
+        ) {
+            (false, Some(dir)) => Some(ComponentCache::new(dir)),
+            _ => None,
+        };
+        let loaded = match &cache {
+            Some(cache) => runner.load_cached(&cli.component, cache).map(|(c, _)| c),
+            None => runner.load(&cli.component),
+        };
+        let component = match loaded {
             Ok(c) => c,
             Err(e) => {
                 eprintln!("winsock-run: {e:?}");
