@@ -18,4 +18,5 @@ export PATH="$PATH:$(python3 -c 'import sysconfig; print(sysconfig.get_path("scr
 cargo build --release --bins
 cargo build --release --target wasm32-wasip2 -p conformance -p echo-server -p http-client
 bash examples/python/build.sh
+bash examples/js/build.sh
 cargo test --release
