@@ -102,15 +102,8 @@ impl CommandRunner {
         cache.load(&self.engine, path)
     }
 
-    /// Instantiates `component` and runs its `main` to the end. Dropping the
-    /// store at the end resets whatever sockets the guest left open.
-    pub async fn run(
-        &self,
-        component: &Component,
-        wasi: WasiCtx,
-        winsock: WinsockCtx,
-    ) -> wasmtime::Result<Exit> {
-        let control: InstanceControl = winsock.control();
+    /// A store for one command instance, set to yield at every epoch tick.
+    pub fn store(&self, wasi: WasiCtx, winsock: WinsockCtx) -> Store<CommandState> {
         let mut store = Store::new(
             &self.engine,
             CommandState {
@@ -121,9 +114,30 @@ impl CommandRunner {
         );
         store.set_epoch_deadline(1);
         store.epoch_deadline_async_yield_and_update(1);
+        store
+    }
 
+    /// Instantiates `component` in `store` (without running `main`).
+    pub async fn instantiate(
+        &self,
+        store: &mut Store<CommandState>,
+        component: &Component,
+    ) -> wasmtime::Result<Command> {
+        Command::instantiate_async(store, component, &self.linker).await
+    }
+
+    /// Instantiates `component` and runs its `main` to the end. Dropping the
+    /// store at the end resets whatever sockets the guest left open.
+    pub async fn run(
+        &self,
+        component: &Component,
+        wasi: WasiCtx,
+        winsock: WinsockCtx,
+    ) -> wasmtime::Result<Exit> {
+        let control: InstanceControl = winsock.control();
+        let mut store = self.store(wasi, winsock);
         let run = async {
-            let command = Command::instantiate_async(&mut store, component, &self.linker).await?;
+            let command = self.instantiate(&mut store, component).await?;
             command.wasi_cli_run().call_run(&mut store).await
         };
         let outcome = tokio::select! {

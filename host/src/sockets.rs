@@ -260,9 +260,20 @@ impl WinsockCtx {
         match entry.socket().connect(&SockAddr::from(addr)) {
             Ok(()) => {}
             Err(e) if e.raw_os_error() == Some(libc::EINPROGRESS) => {
-                entry.state().phase = Phase::Connecting;
-                if nonblocking {
-                    return Err(WsaError::WouldBlock.into());
+                {
+                    let mut st = entry.state();
+                    st.phase = Phase::Connecting;
+                    if nonblocking {
+                        return Err(WsaError::WouldBlock.into());
+                    }
+                    // A loopback handshake is usually complete by now: look
+                    // without waiting before involving the reactor.
+                    entry.settle_connect(&mut st);
+                    match (st.phase, st.pending_error.take()) {
+                        (Phase::Connected, _) => return Ok(()),
+                        (_, Some(e)) => return Err(e.into()),
+                        _ => {}
+                    }
                 }
                 entry.writable().await.map_err(io_failure)?;
                 let outcome = entry.socket().take_error();
