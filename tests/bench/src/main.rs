@@ -10,7 +10,8 @@
 //! The peers are native threads of this process. Prints a markdown table and
 //! writes `target/bench/report.json`. `--quick` shrinks every workload (for a
 //! smoke run); `--rounds N` (default 3) sets how many alternating rounds each
-//! figure is the median of; `--no-pin` leaves CPU placement to the kernel.
+//! figure is the median of; `--no-pin` leaves CPU placement to the kernel;
+//! `--out FILE` writes the JSON report elsewhere.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{ErrorKind, Read, Write};
@@ -674,8 +675,15 @@ fn main() {
         ));
     }
     json.push_str("]\n");
-    let dir = target_dir().join("bench");
-    std::fs::create_dir_all(&dir).unwrap();
-    std::fs::write(dir.join("report.json"), json).unwrap();
-    eprintln!("wrote {}", dir.join("report.json").display());
+    let out = args
+        .iter()
+        .position(|a| a == "--out")
+        .and_then(|i| args.get(i + 1))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("bench/report.json"));
+    if let Some(dir) = out.parent() {
+        std::fs::create_dir_all(dir).unwrap();
+    }
+    std::fs::write(&out, json).unwrap();
+    eprintln!("wrote {}", out.display());
 }
