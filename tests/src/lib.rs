@@ -260,6 +260,31 @@ pub fn accept_within(l: &TcpListener, timeout: Duration) -> Option<TcpStream> {
     }
 }
 
+/// A native echo server for one connection; the thread returns the number of
+/// bytes it echoed once the client closed.
+pub fn native_echo_server() -> (u16, JoinHandle<usize>) {
+    let (l, port) = listener();
+    let server = std::thread::spawn(move || {
+        let Some(mut s) = accept_within(&l, Duration::from_secs(30)) else {
+            return 0;
+        };
+        let mut buf = [0u8; 1024];
+        let mut total = 0;
+        loop {
+            match s.read(&mut buf) {
+                Ok(0) | Err(_) => return total,
+                Ok(n) => {
+                    if std::io::Write::write_all(&mut s, &buf[..n]).is_err() {
+                        return total;
+                    }
+                    total += n;
+                }
+            }
+        }
+    });
+    (port, server)
+}
+
 /// What a native peer saw at the end of a connection.
 #[derive(Debug, PartialEq, Eq)]
 pub enum PeerEnd {

@@ -1,36 +1,11 @@
 //! The JavaScript guest (componentize-js, importing the WIT package
 //! directly), driven by a native echo server.
 
-use std::io::{Read, Write};
-use std::time::Duration;
 use winsock_tests::*;
-
-const T: Duration = Duration::from_secs(30);
-
-fn echo_server() -> (u16, std::thread::JoinHandle<usize>) {
-    let (l, port) = listener();
-    let server = std::thread::spawn(move || {
-        let Some(mut s) = accept_within(&l, T) else {
-            return 0;
-        };
-        let mut buf = [0u8; 1024];
-        let mut total = 0;
-        loop {
-            match s.read(&mut buf) {
-                Ok(0) | Err(_) => return total,
-                Ok(n) => {
-                    s.write_all(&buf[..n]).unwrap();
-                    total += n;
-                }
-            }
-        }
-    });
-    (port, server)
-}
 
 #[test]
 fn js_echo_client_talks_to_a_native_echo_server() {
-    let (port, server) = echo_server();
+    let (port, server) = native_echo_server();
     let (code, out) = run(
         "js-app",
         &[&format!("127.0.0.1:{port}"), "hello", "from js"],

@@ -1,7 +1,7 @@
 //! The Python guest (componentize-py, importing the WIT package directly),
 //! driven by native peers; and the compiled-component cache.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{Shutdown, TcpStream};
 use std::process::Command;
 use std::time::Duration;
@@ -12,21 +12,7 @@ const T: Duration = Duration::from_secs(30);
 
 #[test]
 fn python_echo_client_talks_to_a_native_echo_server() {
-    let (l, port) = listener();
-    let server = std::thread::spawn(move || {
-        let mut s = accept_within(&l, T).expect("python guest connects");
-        let mut buf = [0u8; 1024];
-        let mut total = 0;
-        loop {
-            match s.read(&mut buf) {
-                Ok(0) | Err(_) => return total,
-                Ok(n) => {
-                    s.write_all(&buf[..n]).unwrap();
-                    total += n;
-                }
-            }
-        }
-    });
+    let (port, server) = native_echo_server();
     let (code, out) = run(
         "python-app",
         &[
