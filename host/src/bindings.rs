@@ -291,6 +291,36 @@ impl sockets::Host for WinsockCtx {
         self.finish(r)
     }
 
+    async fn sendto(
+        &mut self,
+        s: u32,
+        buf: Vec<u8>,
+        flags: i32,
+        to: SocketAddress,
+    ) -> Result<u32, Failure> {
+        let r = WinsockCtx::sendto(self, s, &buf, flags, to_std(to)).await;
+        self.finish(r)
+    }
+
+    async fn recvfrom(
+        &mut self,
+        s: u32,
+        len: i32,
+        flags: i32,
+    ) -> Result<sockets::Datagram, Failure> {
+        let r = WinsockCtx::recvfrom(self, s, len, flags).await;
+        let r = self.finish(r)?;
+        if r.truncated {
+            // Delivered, yet WSAGetLastError reports WSAEMSGSIZE (SPEC 7).
+            self.last_error = WsaError::MsgSize.code();
+        }
+        Ok(sockets::Datagram {
+            data: r.data,
+            sender: from_std(r.sender),
+            truncated: r.truncated,
+        })
+    }
+
     fn shutdown(&mut self, s: u32, how: i32) -> Result<(), Failure> {
         let r = WinsockCtx::shutdown(self, s, how);
         self.finish(r)

@@ -387,15 +387,18 @@ impl WinsockCtx {
         if cap == 0 {
             return Ok(buf);
         }
-        let sys_flags = if flags & MSG_OOB != 0 {
-            libc::MSG_OOB
-        } else {
-            0
-        } | if flags & MSG_PEEK != 0 {
-            libc::MSG_PEEK
-        } else {
-            0
-        };
+        let sys_flags = recv_flags(flags);
+        if entry.kind == SocketKind::Datagram {
+            let d = self
+                .recv_datagram(&entry, cap, sys_flags, nonblocking, recv_timeout)
+                .await?;
+            // recv has no way to hand over a cut datagram (SPEC 7).
+            return if d.truncated {
+                Err(WsaError::MsgSize.into())
+            } else {
+                Ok(d.data)
+            };
+        }
         let r = entry
             .io(Interest::READABLE, nonblocking, recv_timeout, |sock| {
                 SocketEntry::recv_into(sock, &mut buf, sys_flags)
@@ -405,6 +408,130 @@ impl WinsockCtx {
             Ok(_) => Ok(buf),
             Err(e) => Err(self.stream_failure(&entry, e).into()),
         }
+    }
+
+    /// One datagram of at most `cap` bytes, with its sender and whether it
+    /// was cut (Linux's MSG_TRUNC reports the real length).
+    async fn recv_datagram(
+        &self,
+        entry: &SocketEntry,
+        cap: usize,
+        sys_flags: libc::c_int,
+        nonblocking: bool,
+        recv_timeout: Option<Duration>,
+    ) -> WsaResult<Datagram> {
+        let mut buf = Vec::with_capacity(cap.max(1));
+        let (len, from) = entry
+            .io(Interest::READABLE, nonblocking, recv_timeout, |sock| {
+                buf.clear();
+                let (n, from) = sock
+                    .recv_from_with_flags(buf.spare_capacity_mut(), sys_flags | libc::MSG_TRUNC)?;
+                // SAFETY: recvfrom initialised min(n, capacity) bytes.
+                unsafe { buf.set_len(n.min(buf.capacity())) };
+                Ok((n, from))
+            })
+            .await
+            .map_err(io_failure)?;
+        buf.truncate(cap);
+        let sender = from.as_socket().ok_or(WsaError::Inval)?;
+        Ok(Datagram {
+            truncated: len > cap,
+            data: buf,
+            sender,
+        })
+    }
+
+    /// sendto(s, buf, flags, to).
+    pub async fn sendto(
+        &mut self,
+        s: u32,
+        buf: &[u8],
+        flags: i32,
+        to: SocketAddr,
+    ) -> WsaResult<u32> {
+        let entry = self.entry(s)?;
+        if entry.kind == SocketKind::Stream {
+            // Windows ignores the address on a connected stream socket.
+            return self.send(s, buf, flags).await;
+        }
+        if flags & !MSG_DONTROUTE != 0 {
+            return Err(WsaError::OpNotSupp.into());
+        }
+        if Family::of(&to) != entry.family {
+            return Err(WsaError::Fault.into());
+        }
+        if to.port() == 0 {
+            return Err(WsaError::AddrNotAvail.into());
+        }
+        if !self.grants.may_connect(to) {
+            return Err(self.deny("sendto", to.to_string()));
+        }
+        let (nonblocking, send_timeout) = {
+            let mut st = entry.state();
+            if st.shut_send {
+                return Err(WsaError::Shutdown.into());
+            }
+            if st.phase == Phase::Unbound {
+                st.phase = Phase::Bound;
+            }
+            (st.nonblocking, timeout(st.send_timeout_ms))
+        };
+        let buf = &buf[..buf.len().min(self.limits.max_bytes_per_call)];
+        let to = SockAddr::from(to);
+        let sys_flags = libc::MSG_NOSIGNAL
+            | if flags & MSG_DONTROUTE != 0 {
+                libc::MSG_DONTROUTE
+            } else {
+                0
+            };
+        let n = entry
+            .io(Interest::WRITABLE, nonblocking, send_timeout, |sock| {
+                sock.send_to_with_flags(buf, &to, sys_flags)
+            })
+            .await
+            .map_err(|e| match e {
+                IoFailure::Io(e) if e.raw_os_error() == Some(libc::EMSGSIZE) => WsaError::MsgSize,
+                e => io_failure(e),
+            })?;
+        Ok(n as u32)
+    }
+
+    /// recvfrom(s, len, flags).
+    pub async fn recvfrom(&mut self, s: u32, len: i32, flags: i32) -> WsaResult<Datagram> {
+        let entry = self.entry(s)?;
+        if entry.kind == SocketKind::Stream {
+            let data = self.recv(s, len, flags).await?;
+            let sender = entry
+                .socket()
+                .peer_addr()
+                .ok()
+                .and_then(|a| a.as_socket())
+                .ok_or(WsaError::NotConn)?;
+            return Ok(Datagram {
+                data,
+                sender,
+                truncated: false,
+            });
+        }
+        if len < 0 {
+            return Err(WsaError::Fault.into());
+        }
+        if flags & !MSG_PEEK != 0 {
+            return Err(WsaError::OpNotSupp.into());
+        }
+        let (nonblocking, recv_timeout) = {
+            let st = entry.state();
+            if st.shut_recv {
+                return Err(WsaError::Shutdown.into());
+            }
+            if st.phase == Phase::Unbound {
+                return Err(WsaError::Inval.into());
+            }
+            (st.nonblocking, timeout(st.recv_timeout_ms))
+        };
+        let cap = (len as usize).min(self.limits.max_bytes_per_call);
+        self.recv_datagram(&entry, cap, recv_flags(flags), nonblocking, recv_timeout)
+            .await
     }
 
     /// The WSA code for a failed send or recv, remembering a reset: Linux
@@ -500,6 +627,28 @@ impl WinsockCtx {
             _ => Err(WsaError::OpNotSupp.into()),
         }
     }
+}
+
+/// What recvfrom received (SPEC 7): a datagram cut to the buffer is still
+/// delivered, flagged, as Windows fills the buffer and fails WSAEMSGSIZE.
+pub struct Datagram {
+    pub data: Vec<u8>,
+    pub sender: SocketAddr,
+    pub truncated: bool,
+}
+
+fn recv_flags(flags: i32) -> libc::c_int {
+    let oob = if flags & MSG_OOB != 0 {
+        libc::MSG_OOB
+    } else {
+        0
+    };
+    let peek = if flags & MSG_PEEK != 0 {
+        libc::MSG_PEEK
+    } else {
+        0
+    };
+    oob | peek
 }
 
 fn sioc_at_mark(sock: &Socket) -> io::Result<bool> {

@@ -190,3 +190,48 @@ fn one_call_moves_at_most_the_bytes_per_call_limit() {
     let (data, _) = read_to_end(&mut peer, Duration::from_secs(2));
     assert_eq!(data.len(), 1000);
 }
+
+#[test]
+fn udp_sendto_recvfrom_and_truncated_datagrams() {
+    let native = std::net::UdpSocket::bind("127.0.0.1:0").unwrap();
+    let port = native.local_addr().unwrap().port();
+    let guest = spawn(
+        "conformance",
+        &["udp", &port.to_string()],
+        GuestConfig::default(),
+    );
+    native.set_read_timeout(Some(T)).unwrap();
+    let mut buf = [0u8; 64];
+    let (n, from) = native
+        .recv_from(&mut buf)
+        .expect("the guest's datagram arrives");
+    assert_eq!(&buf[..n], b"ping");
+    for _ in 0..3 {
+        native.send_to(b"0123456789", from).unwrap();
+    }
+    // Nothing but the granted datagram arrived.
+    native
+        .set_read_timeout(Some(Duration::from_millis(200)))
+        .unwrap();
+    assert!(
+        native.recv_from(&mut buf).is_err(),
+        "an ungranted or invalid sendto went out"
+    );
+    let (_, out) = guest.finish();
+    assert_lines(
+        &out,
+        &[
+            "recvfrom unbound: err 10022",
+            "sendto: ok 4",
+            "sendto ungranted: err 10013",
+            "sendto v6 address on v4 socket: err 10014",
+            "sendto port 0: err 10049",
+            "recvfrom 4 of 10: data \"0123\" truncated true from peer true lasterror 10040",
+            "recv 4 of 10: err 10040",
+            "recv peek 100: ok \"0123456789\"",
+            "recv 100: ok \"0123456789\"",
+            "recvfrom nothing nonblocking: err 10035",
+            "closesocket: ok",
+        ],
+    );
+}

@@ -358,6 +358,26 @@ impl Socket {
         Ok(n)
     }
 
+    /// sendto: the bytes taken (the address is ignored on a connected
+    /// stream socket, as on Windows).
+    pub fn send_to(&self, buf: &[u8], to: SocketAddr) -> Result<usize> {
+        Ok(wsa(sockets::sendto(self.handle, buf, 0, to_wit(to)))? as usize)
+    }
+
+    /// recvfrom: the datagram's length in `buf` and its sender. A datagram
+    /// longer than `buf` fills it and fails WSAEMSGSIZE (the rest is lost),
+    /// as on Windows.
+    pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, SocketAddr)> {
+        let len = buf.len().min(i32::MAX as usize) as i32;
+        let d = wsa(sockets::recvfrom(self.handle, len, 0))?;
+        let n = d.data.len().min(buf.len());
+        buf[..n].copy_from_slice(&d.data[..n]);
+        if d.truncated {
+            return Err(WsaError::EMSGSIZE);
+        }
+        Ok((n, from_wit(d.sender)))
+    }
+
     pub fn shutdown(&self, how: Shutdown) -> Result<()> {
         let how = match how {
             Shutdown::Receive => raw::SD_RECEIVE,

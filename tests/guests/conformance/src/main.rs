@@ -70,6 +70,7 @@ fn main() {
         "options" => options(port()),
         "accept-inherits" => accept_inherits(),
         "bytes-per-call" => bytes_per_call(port()),
+        "udp" => udp(port()),
         other => {
             say(format!("unknown scenario {other:?}"));
             std::process::exit(2);
@@ -830,4 +831,48 @@ fn bytes_per_call(port: u16) {
         "recv i32::MAX",
         sockets::recv(s, i32::MAX, 0).map(|d| d.len()),
     );
+}
+
+fn udp(port: u16) {
+    startup();
+    let u = sockets::socket(raw::AF_INET, raw::SOCK_DGRAM, 0).expect("udp");
+    show("recvfrom unbound", sockets::recvfrom(u, 16, 0).map(|_| ()));
+    show("sendto", sockets::sendto(u, b"ping", 0, loopback(port)));
+    let far = to_wit(SocketAddr::from(([10, 1, 2, 3], 9)));
+    show("sendto ungranted", sockets::sendto(u, b"x", 0, far));
+    let v6: SocketAddr = "[::1]:9".parse().unwrap();
+    show(
+        "sendto v6 address on v4 socket",
+        sockets::sendto(u, b"x", 0, to_wit(v6)),
+    );
+    show("sendto port 0", sockets::sendto(u, b"x", 0, loopback(0)));
+    // The peer answers with three 10-byte datagrams.
+    match sockets::recvfrom(u, 4, 0) {
+        Ok(d) => say(format!(
+            "recvfrom 4 of 10: data {:?} truncated {} from peer {} lasterror {}",
+            String::from_utf8_lossy(&d.data),
+            d.truncated,
+            from_wit(d.sender) == SocketAddr::from(([127, 0, 0, 1], port)),
+            lifecycle::get_last_error()
+        )),
+        Err(e) => say(format!(
+            "recvfrom 4 of 10: err {}",
+            WsaError::from(e).code()
+        )),
+    }
+    show("recv 4 of 10", sockets::recv(u, 4, 0).map(|_| ()));
+    show(
+        "recv peek 100",
+        sockets::recv(u, 100, raw::MSG_PEEK).map(|d| String::from_utf8_lossy(&d).into_owned()),
+    );
+    show(
+        "recv 100",
+        sockets::recv(u, 100, 0).map(|d| String::from_utf8_lossy(&d).into_owned()),
+    );
+    sockets::ioctlsocket(u, raw::FIONBIO, 1).expect("FIONBIO");
+    show(
+        "recvfrom nothing nonblocking",
+        sockets::recvfrom(u, 100, 0).map(|_| ()),
+    );
+    show("closesocket", sockets::closesocket(u));
 }
