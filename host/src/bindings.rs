@@ -321,6 +321,38 @@ impl sockets::Host for WinsockCtx {
         })
     }
 
+    async fn select(
+        &mut self,
+        sets: sockets::FdSets,
+        timeout_us: Option<u64>,
+    ) -> Result<sockets::FdSets, Failure> {
+        let timeout = timeout_us.map(std::time::Duration::from_micros);
+        let r = WinsockCtx::select(
+            self,
+            &sets.readfds,
+            &sets.writefds,
+            &sets.exceptfds,
+            timeout,
+        )
+        .await;
+        let [readfds, writefds, exceptfds] = self.finish(r)?;
+        Ok(sockets::FdSets {
+            readfds,
+            writefds,
+            exceptfds,
+        })
+    }
+
+    async fn wsapoll(
+        &mut self,
+        fds: Vec<sockets::Pollfd>,
+        timeout_ms: i32,
+    ) -> Result<Vec<i16>, Failure> {
+        let fds: Vec<(u32, i16)> = fds.iter().map(|p| (p.fd, p.events)).collect();
+        let r = WinsockCtx::wsapoll(self, &fds, timeout_ms).await;
+        self.finish(r)
+    }
+
     fn shutdown(&mut self, s: u32, how: i32) -> Result<(), Failure> {
         let r = WinsockCtx::shutdown(self, s, how);
         self.finish(r)

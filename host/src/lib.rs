@@ -34,6 +34,7 @@ pub mod grants;
 mod instance;
 pub mod lifecycle;
 mod options;
+mod select;
 mod socket;
 mod sockets;
 

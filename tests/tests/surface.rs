@@ -235,3 +235,46 @@ fn udp_sendto_recvfrom_and_truncated_datagrams() {
         ],
     );
 }
+
+#[test]
+fn select_and_wsapoll_follow_winsock_readiness() {
+    // A port with nothing listening, for the refused nonblocking connect.
+    let (l, refused) = listener();
+    drop(l);
+    let (code, out) = run(
+        "conformance",
+        &["select", &refused.to_string()],
+        GuestConfig::default(),
+    );
+    assert_eq!(code, 0, "{out}");
+    assert_lines(
+        &out,
+        &[
+            "select all empty: err 10022",
+            "select closed handle: err 10038",
+            "select idle listener: ok 0 read [] write [] except []",
+            "select fresh socket: ok 0 read [] write [] except []",
+            "nonblocking connect: err 10035",
+            "select connecting: ok 1 read [] write [c] except []",
+            "select listener with pending: ok 1 read [l] write [] except []",
+            "connect again: err 10056",
+            "select accepted, nothing sent: ok 0 read [] write [] except []",
+            "select timeout 100 ms: ok 0 read [] write [] except []",
+            "select after data: ok 2 read [a] write [a] except []",
+            "recv: ok 1",
+            "select after peer FIN: ok 1 read [a] write [] except []",
+            "recv eof: ok 0",
+            "nonblocking connect refused: err 10035",
+            "select refused: ok 1 read [] write [] except [r]",
+            "SO_ERROR: ok 10061",
+            "SO_ERROR again: ok 0",
+            "WSAPoll none: err 10022",
+            "WSAPoll all invalid: err 10038",
+            "WSAPoll writable + invalid: ok [16, 4]",
+            "WSAPoll nothing to read: ok [0]",
+            "WSAPoll data: ok [256]",
+            "WSAPoll after peer FIN, asked only to write: ok [2]",
+            "WSAPoll listener pending: ok [256]",
+        ],
+    );
+}

@@ -51,3 +51,15 @@ pub const INVALID_SOCKET: u32 = !0;
 pub const fn makeword(major: u8, minor: u8) -> u16 {
     (major as u16) | ((minor as u16) << 8)
 }
+
+/// WSAPoll's event bits (Windows' values).
+pub const POLLRDNORM: i16 = 0x0100;
+pub const POLLRDBAND: i16 = 0x0200;
+pub const POLLIN: i16 = POLLRDNORM | POLLRDBAND;
+pub const POLLPRI: i16 = 0x0400;
+pub const POLLWRNORM: i16 = 0x0010;
+pub const POLLOUT: i16 = POLLWRNORM;
+pub const POLLWRBAND: i16 = 0x0020;
+pub const POLLERR: i16 = 0x0001;
+pub const POLLHUP: i16 = 0x0002;
+pub const POLLNVAL: i16 = 0x0004;

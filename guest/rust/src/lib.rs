@@ -235,6 +235,85 @@ pub fn from_wit(addr: SocketAddress) -> SocketAddr {
     }
 }
 
+/// The sockets select found ready, by handle (compare with
+/// [`Socket::raw`]).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Ready {
+    pub read: Vec<u32>,
+    pub write: Vec<u32>,
+    pub except: Vec<u32>,
+}
+
+impl Ready {
+    /// The count select returns.
+    pub fn count(&self) -> usize {
+        self.read.len() + self.write.len() + self.except.len()
+    }
+}
+
+/// select: which of the sockets are readable, writable or exceptional.
+/// `None` waits forever; a zero timeout polls. All sets empty: WSAEINVAL.
+pub fn select(
+    read: &[&Socket],
+    write: &[&Socket],
+    except: &[&Socket],
+    timeout: Option<Duration>,
+) -> Result<Ready> {
+    let handles = |v: &[&Socket]| v.iter().map(|s| s.handle).collect::<Vec<_>>();
+    let sets = sockets::FdSets {
+        readfds: handles(read),
+        writefds: handles(write),
+        exceptfds: handles(except),
+    };
+    let timeout_us = timeout.map(|t| t.as_micros().min(u64::MAX as u128) as u64);
+    let r = wsa(sockets::select(&sets, timeout_us))?;
+    Ok(Ready {
+        read: r.readfds,
+        write: r.writefds,
+        except: r.exceptfds,
+    })
+}
+
+/// One WSAPOLLFD.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PollFd {
+    pub socket: u32,
+    pub events: i16,
+    pub revents: i16,
+}
+
+impl PollFd {
+    pub fn new(socket: &Socket, events: i16) -> PollFd {
+        PollFd {
+            socket: socket.handle,
+            events,
+            revents: 0,
+        }
+    }
+}
+
+/// WSAPoll: fills each entry's `revents` and returns how many have any
+/// (POLLNVAL entries not counted). `None` waits forever.
+pub fn poll(fds: &mut [PollFd], timeout: Option<Duration>) -> Result<usize> {
+    let list: Vec<sockets::Pollfd> = fds
+        .iter()
+        .map(|p| sockets::Pollfd {
+            fd: p.socket,
+            events: p.events,
+        })
+        .collect();
+    let ms = timeout.map_or(-1, |t| t.as_millis().min(i32::MAX as u128) as i32);
+    let revents = wsa(sockets::wsapoll(&list, ms))?;
+    let mut count = 0;
+    for (p, r) in fds.iter_mut().zip(revents) {
+        p.revents = r;
+        if r != 0 && r != raw::POLLNVAL {
+            count += 1;
+        }
+    }
+    Ok(count)
+}
+
 /// A failed [`Socket::close`].
 #[derive(Debug)]
 pub struct CloseError {

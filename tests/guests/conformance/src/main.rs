@@ -71,6 +71,7 @@ fn main() {
         "accept-inherits" => accept_inherits(),
         "bytes-per-call" => bytes_per_call(port()),
         "udp" => udp(port()),
+        "select" => select(port()),
         other => {
             say(format!("unknown scenario {other:?}"));
             std::process::exit(2);
@@ -875,4 +876,163 @@ fn udp(port: u16) {
         sockets::recvfrom(u, 100, 0).map(|_| ()),
     );
     show("closesocket", sockets::closesocket(u));
+}
+
+fn sets(read: &[u32], write: &[u32], except: &[u32]) -> sockets::FdSets {
+    sockets::FdSets {
+        readfds: read.to_vec(),
+        writefds: write.to_vec(),
+        exceptfds: except.to_vec(),
+    }
+}
+
+/// Prints which of the named handles select left in each set.
+fn show_select(label: &str, names: &[(&str, u32)], r: Result<sockets::FdSets, ErrorCode>) {
+    let name = |h: &u32| names.iter().find(|(_, v)| v == h).map_or("?", |(n, _)| n);
+    let list = |v: &[u32]| v.iter().map(name).collect::<Vec<_>>().join(",");
+    match r {
+        Ok(f) => say(format!(
+            "{label}: ok {} read [{}] write [{}] except [{}]",
+            f.readfds.len() + f.writefds.len() + f.exceptfds.len(),
+            list(&f.readfds),
+            list(&f.writefds),
+            list(&f.exceptfds)
+        )),
+        Err(e) => say(format!("{label}: err {}", WsaError::from(e).code())),
+    }
+}
+
+fn select(refused_port: u16) {
+    startup();
+    let l = tcp();
+    sockets::bind(l, loopback(0)).expect("bind");
+    sockets::listen(l, 5).expect("listen");
+    let port = match from_wit(sockets::getsockname(l).expect("getsockname")) {
+        SocketAddr::V4(a) => a.port(),
+        SocketAddr::V6(a) => a.port(),
+    };
+    let c = tcp();
+    let fresh = tcp();
+    let names = [("l", l), ("c", c), ("fresh", fresh)];
+    show_select(
+        "select all empty",
+        &names,
+        sockets::select(&sets(&[], &[], &[]), Some(0)),
+    );
+    show_select(
+        "select closed handle",
+        &names,
+        sockets::select(&sets(&[0x7fff_fff0], &[], &[]), Some(0)),
+    );
+    show_select(
+        "select idle listener",
+        &names,
+        sockets::select(&sets(&[l], &[], &[]), Some(0)),
+    );
+    show_select(
+        "select fresh socket",
+        &names,
+        sockets::select(&sets(&[fresh], &[fresh], &[fresh]), Some(0)),
+    );
+    sockets::ioctlsocket(c, raw::FIONBIO, 1).expect("FIONBIO");
+    show("nonblocking connect", sockets::connect(c, loopback(port)));
+    show_select(
+        "select connecting",
+        &names,
+        sockets::select(&sets(&[], &[c], &[c]), Some(2_000_000)),
+    );
+    show_select(
+        "select listener with pending",
+        &names,
+        sockets::select(&sets(&[l], &[], &[]), Some(2_000_000)),
+    );
+    show("connect again", sockets::connect(c, loopback(port)));
+    let (a, _) = sockets::accept(l).expect("accept");
+    let names = [("l", l), ("c", c), ("a", a)];
+    show_select(
+        "select accepted, nothing sent",
+        &names,
+        sockets::select(&sets(&[a], &[], &[]), Some(0)),
+    );
+    show_select(
+        "select timeout 100 ms",
+        &names,
+        sockets::select(&sets(&[a], &[], &[]), Some(100_000)),
+    );
+    sockets::send(c, b"x", 0).expect("send");
+    show_select(
+        "select after data",
+        &names,
+        sockets::select(&sets(&[a, l], &[a], &[a]), Some(1_000_000)),
+    );
+    show("recv", sockets::recv(a, 8, 0).map(|d| d.len()));
+    sockets::closesocket(c).expect("close c");
+    show_select(
+        "select after peer FIN",
+        &names,
+        sockets::select(&sets(&[a], &[], &[]), Some(1_000_000)),
+    );
+    show("recv eof", sockets::recv(a, 8, 0).map(|d| d.len()));
+
+    let r = tcp();
+    sockets::ioctlsocket(r, raw::FIONBIO, 1).expect("FIONBIO");
+    let names = [("r", r)];
+    show(
+        "nonblocking connect refused",
+        sockets::connect(r, loopback(refused_port)),
+    );
+    show_select(
+        "select refused",
+        &names,
+        sockets::select(&sets(&[], &[r], &[r]), Some(2_000_000)),
+    );
+    show(
+        "SO_ERROR",
+        sockets::getsockopt(r, raw::SOL_SOCKET, raw::SO_ERROR, 4)
+            .map(|v| i32::from_le_bytes([v[0], v[1], v[2], v[3]])),
+    );
+    show(
+        "SO_ERROR again",
+        sockets::getsockopt(r, raw::SOL_SOCKET, raw::SO_ERROR, 4)
+            .map(|v| i32::from_le_bytes([v[0], v[1], v[2], v[3]])),
+    );
+
+    // WSAPoll.
+    let pfd = |fd, events| sockets::Pollfd { fd, events };
+    show("WSAPoll none", sockets::wsapoll(&[], 0));
+    show(
+        "WSAPoll all invalid",
+        sockets::wsapoll(&[pfd(0x7fff_fff0, raw::POLLIN)], 0),
+    );
+    let c2 = connected(port);
+    let (a2, _) = sockets::accept(l).expect("accept");
+    show(
+        "WSAPoll writable + invalid",
+        sockets::wsapoll(
+            &[
+                pfd(a2, raw::POLLRDNORM | raw::POLLWRNORM),
+                pfd(0x7fff_fff0, raw::POLLIN),
+            ],
+            0,
+        ),
+    );
+    show(
+        "WSAPoll nothing to read",
+        sockets::wsapoll(&[pfd(a2, raw::POLLRDNORM)], 50),
+    );
+    sockets::send(c2, b"yz", 0).expect("send");
+    show(
+        "WSAPoll data",
+        sockets::wsapoll(&[pfd(a2, raw::POLLRDNORM)], 1000),
+    );
+    sockets::recv(a2, 8, 0).expect("recv");
+    sockets::closesocket(c2).expect("close c2");
+    show(
+        "WSAPoll after peer FIN, asked only to write",
+        sockets::wsapoll(&[pfd(a2, 0)], 1000),
+    );
+    show("WSAPoll listener pending", {
+        let _c3 = connected(port);
+        sockets::wsapoll(&[pfd(l, raw::POLLRDNORM)], 1000)
+    });
 }

@@ -1,0 +1,285 @@
+//! select and WSAPoll (SPEC 7): readiness as Winsock defines it, computed
+//! from each socket's Winsock phase and the kernel's poll answer, and a wait
+//! on many sockets that parks no thread.
+//!
+//! Linux and Winsock disagree on some readiness: an unconnected TCP socket
+//! polls as POLLOUT|POLLHUP on Linux but is neither writable nor readable
+//! for select; a failed nonblocking connect is Winsock's except set. So the
+//! kernel's answer is only read through [`Readiness::of`].
+
+use crate::ctx::WinsockCtx;
+use crate::error::{WsaError, WsaResult};
+use crate::socket::{Phase, SocketEntry, SocketKind};
+use rustix::event::epoll;
+use rustix::event::{PollFd, PollFlags, Timespec};
+use std::sync::Arc;
+use std::time::Duration;
+use tokio::io::Interest;
+use tokio::io::unix::AsyncFd;
+use winsock_abi::*;
+
+/// What a socket is ready for, in Winsock's terms.
+#[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
+pub struct Readiness {
+    /// select's read set: data, a pending connection, or the peer's FIN/RST.
+    pub read: bool,
+    /// select's write set: connected and able to send (a nonblocking
+    /// connect that completed).
+    pub write: bool,
+    /// select's except set: a failed nonblocking connect, or urgent data.
+    pub except: bool,
+    /// WSAPoll's POLLHUP: the connection was closed or aborted.
+    pub hup: bool,
+    /// WSAPoll's POLLERR: a pending error (a failed connect).
+    pub err: bool,
+}
+
+impl Readiness {
+    pub fn of(entry: &SocketEntry) -> Readiness {
+        let mut st = entry.state();
+        entry.settle_connect(&mut st);
+        let failed_connect = st.pending_error.is_some();
+        let mut fds = [PollFd::new(
+            entry.socket(),
+            PollFlags::IN | PollFlags::OUT | PollFlags::PRI | PollFlags::RDHUP,
+        )];
+        let zero = Timespec {
+            tv_sec: 0,
+            tv_nsec: 0,
+        };
+        let ev = match rustix::event::poll(&mut fds, Some(&zero)) {
+            Ok(_) => fds[0].revents(),
+            Err(_) => PollFlags::empty(),
+        };
+        let input = ev.intersects(PollFlags::IN);
+        let closed = ev.intersects(PollFlags::HUP | PollFlags::RDHUP | PollFlags::ERR) || st.reset;
+        match (entry.kind, st.phase) {
+            (SocketKind::Stream, Phase::Listening) => Readiness {
+                read: input,
+                ..Default::default()
+            },
+            (SocketKind::Stream, Phase::Connected) => Readiness {
+                read: input || closed,
+                write: ev.intersects(PollFlags::OUT) && !st.shut_send,
+                except: ev.intersects(PollFlags::PRI),
+                hup: closed,
+                err: ev.intersects(PollFlags::ERR),
+            },
+            (SocketKind::Stream, _) => Readiness {
+                except: failed_connect,
+                hup: failed_connect,
+                err: failed_connect,
+                ..Default::default()
+            },
+            (SocketKind::Datagram, phase) => Readiness {
+                read: input && phase != Phase::Unbound,
+                write: ev.intersects(PollFlags::OUT),
+                err: ev.intersects(PollFlags::ERR),
+                ..Default::default()
+            },
+        }
+    }
+}
+
+/// The kernel events that can change what a caller waits for.
+fn wake_events(want_read: bool, want_write: bool, want_except: bool) -> epoll::EventFlags {
+    let mut f = epoll::EventFlags::empty();
+    if want_read {
+        f |= epoll::EventFlags::IN | epoll::EventFlags::RDHUP;
+    }
+    if want_write || want_except {
+        // A nonblocking connect ends (either way) with EPOLLOUT.
+        f |= epoll::EventFlags::OUT;
+    }
+    if want_except {
+        f |= epoll::EventFlags::PRI;
+    }
+    f
+}
+
+/// One socket a select or WSAPoll call looks at.
+pub struct Watched {
+    pub entry: Arc<SocketEntry>,
+    pub read: bool,
+    pub write: bool,
+    pub except: bool,
+}
+
+impl WinsockCtx {
+    /// Evaluates `watched` until `ready` accepts the readiness of at least
+    /// one socket or `timeout` passes (None waits forever), cancellably
+    /// (WSAEINTR). Returns each socket's readiness at the end.
+    pub(crate) async fn wait_ready(
+        &self,
+        watched: &[Watched],
+        timeout: Option<Duration>,
+        any_ready: impl Fn(&[Readiness]) -> bool,
+    ) -> WsaResult<Vec<Readiness>> {
+        let evaluate = || {
+            watched
+                .iter()
+                .map(|w| Readiness::of(&w.entry))
+                .collect::<Vec<_>>()
+        };
+        let now = evaluate();
+        if any_ready(&now) || timeout == Some(Duration::ZERO) {
+            return Ok(now);
+        }
+        // One epoll set for this call, watched by the runtime's reactor: the
+        // guest waits, no thread does.
+        let set =
+            epoll::create(epoll::CreateFlags::CLOEXEC).map_err(|e| WsaError::from_io(&e.into()))?;
+        for (i, w) in watched.iter().enumerate() {
+            let events = wake_events(w.read, w.write, w.except);
+            epoll::add(
+                &set,
+                w.entry.socket(),
+                epoll::EventData::new_u64(i as u64),
+                events,
+            )
+            .map_err(|e| WsaError::from_io(&e.into()))?;
+        }
+        // SAFETY: the OwnedFd owns the epoll descriptor for as long as the
+        // AsyncFd holds it.
+        let set = unsafe { AsyncFd::register_with_interest(set, Interest::READABLE) }
+            .map_err(|e| WsaError::from_io(&e.into_parts().1))?;
+        let cancel = self.instance.lock().cancel.clone();
+        let deadline = async {
+            match timeout {
+                Some(t) => tokio::time::sleep(t).await,
+                None => std::future::pending().await,
+            }
+        };
+        tokio::pin!(deadline);
+        loop {
+            let now = evaluate();
+            if any_ready(&now) {
+                return Ok(now);
+            }
+            tokio::select! {
+                biased;
+                _ = cancel.cancelled() => return Err(WsaError::Intr.into()),
+                _ = &mut deadline => return Ok(now),
+                guard = set.readable() => match guard {
+                    Ok(mut g) => g.clear_ready(),
+                    Err(e) => return Err(WsaError::from_io(&e).into()),
+                },
+            }
+        }
+    }
+
+    /// select(readfds, writefds, exceptfds, timeout): the ready subsets.
+    pub async fn select(
+        &mut self,
+        read: &[u32],
+        write: &[u32],
+        except: &[u32],
+        timeout: Option<Duration>,
+    ) -> WsaResult<[Vec<u32>; 3]> {
+        self.check_alive()?;
+        self.instance.require_started()?;
+        if read.is_empty() && write.is_empty() && except.is_empty() {
+            return Err(WsaError::Inval.into());
+        }
+        let mut handles: Vec<u32> = read.iter().chain(write).chain(except).copied().collect();
+        handles.sort_unstable();
+        handles.dedup();
+        let mut watched = Vec::with_capacity(handles.len());
+        for h in &handles {
+            watched.push(Watched {
+                entry: self.entry(*h)?,
+                read: read.contains(h),
+                write: write.contains(h),
+                except: except.contains(h),
+            });
+        }
+        let ready = self
+            .wait_ready(&watched, timeout, |r| {
+                r.iter().zip(&watched).any(|(r, w)| {
+                    (w.read && r.read) || (w.write && r.write) || (w.except && r.except)
+                })
+            })
+            .await?;
+        let pick = |set: &[u32], f: fn(&Readiness) -> bool| -> Vec<u32> {
+            set.iter()
+                .copied()
+                .filter(|h| {
+                    handles
+                        .binary_search(h)
+                        .map(|i| f(&ready[i]))
+                        .unwrap_or(false)
+                })
+                .collect()
+        };
+        Ok([
+            pick(read, |r| r.read),
+            pick(write, |r| r.write),
+            pick(except, |r| r.except),
+        ])
+    }
+
+    /// WSAPoll(fds, timeout): each entry's revents.
+    pub async fn wsapoll(&mut self, fds: &[(u32, i16)], timeout_ms: i32) -> WsaResult<Vec<i16>> {
+        self.check_alive()?;
+        self.instance.require_started()?;
+        if fds.is_empty() {
+            return Err(WsaError::Inval.into());
+        }
+        // Invalid handles get POLLNVAL and are not waited on (SPEC 7).
+        let entries: Vec<Option<Arc<SocketEntry>>> =
+            fds.iter().map(|(h, _)| self.entry(*h).ok()).collect();
+        if entries.iter().all(Option::is_none) {
+            return Err(WsaError::NotSock.into());
+        }
+        let watched: Vec<Watched> = entries
+            .iter()
+            .zip(fds)
+            .filter_map(|(e, (_, events))| {
+                e.clone().map(|entry| Watched {
+                    entry,
+                    read: events & POLLRDNORM_OR_BAND != 0,
+                    write: events & POLLWRNORM != 0,
+                    except: true,
+                })
+            })
+            .collect();
+        let timeout = (timeout_ms >= 0).then(|| Duration::from_millis(timeout_ms as u64));
+        let revents = |r: &Readiness, w: &Watched| -> i16 {
+            let mut v = 0;
+            if w.read && r.read {
+                v |= POLLRDNORM;
+            }
+            if w.write && r.write {
+                v |= POLLWRNORM;
+            }
+            // POLLHUP and POLLERR are reported whether asked for or not.
+            if r.hup {
+                v |= POLLHUP;
+            }
+            if r.err {
+                v |= POLLERR;
+            }
+            v
+        };
+        let ready = self
+            .wait_ready(&watched, timeout, |r| {
+                r.iter().zip(&watched).any(|(r, w)| revents(r, w) != 0)
+            })
+            .await?;
+        let mut next = 0;
+        Ok(entries
+            .iter()
+            .map(|e| match e {
+                None => POLLNVAL,
+                Some(_) => {
+                    // `watched` and `ready` hold the valid entries, in order.
+                    let v = revents(&ready[next], &watched[next]);
+                    next += 1;
+                    v
+                }
+            })
+            .collect())
+    }
+}
+
+const POLLRDNORM_OR_BAND: i16 = POLLRDNORM | POLLRDBAND;
