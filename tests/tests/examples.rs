@@ -30,6 +30,41 @@ fn echo_server_echoes_every_client_then_cleans_up() {
 }
 
 #[test]
+fn echo_server_serves_concurrent_clients_with_select() {
+    let guest = spawn("echo-server", &["127.0.0.1:0", "8"], GuestConfig::default());
+    let line = guest.wait_for_line("listening on ", T);
+    let addr = line.trim_start_matches("listening on ").to_string();
+    // Eight clients connected at once, each sending in two halves with a
+    // pause between: the server must serve them interleaved.
+    let clients: Vec<_> = (0..8u32)
+        .map(|i| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let mut c = TcpStream::connect(&addr).unwrap();
+                let msg: Vec<u8> = (0..300_000u32).map(|b| (b ^ i) as u8).collect();
+                c.write_all(&msg[..150_000]).unwrap();
+                std::thread::sleep(Duration::from_millis(100));
+                c.write_all(&msg[150_000..]).unwrap();
+                c.shutdown(Shutdown::Write).unwrap();
+                let (back, end) = read_to_end(&mut c, T);
+                assert!(
+                    back == msg,
+                    "client {i} got {} bytes back, not its 300000",
+                    back.len()
+                );
+                assert_eq!(end, PeerEnd::Eof);
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().unwrap();
+    }
+    let (_, out) = guest.finish();
+    assert_eq!(out.matches("echoed 300000 bytes").count(), 8, "{out}");
+    assert_lines(&out, &["WSACleanup: done"]);
+}
+
+#[test]
 fn http_client_fetches_from_a_native_server() {
     let (l, port) = listener();
     let server = std::thread::spawn(move || {

@@ -1,9 +1,10 @@
-//! A TCP echo server on Winsock: `echo-server [ADDR:PORT] [CLIENTS]`.
+//! A select()-based TCP echo server on Winsock, serving many clients at once:
+//! `echo-server [ADDR:PORT] [CLIENTS]`.
 //!
 //! Listens (127.0.0.1:7007 by default; port 0 picks one), prints
-//! `listening on ADDR`, echoes each client's bytes back until the client
-//! closes, and after CLIENTS clients (default: forever) runs WSACleanup and
-//! exits. Run it with a bind grant:
+//! `listening on ADDR`, echoes every client's bytes back until that client
+//! closes, and after CLIENTS clients have come and gone (default: forever)
+//! runs WSACleanup and exits. Run it with a bind grant:
 //!
 //! ```text
 //! winsock-run --allow-bind 127.0.0.1:7007 echo-server.wasm
@@ -11,19 +12,30 @@
 
 use std::io::Write;
 use std::net::SocketAddr;
-use winsock_guest::{Linger, Socket, Winsock, WsaError};
+use winsock_guest::{Socket, Winsock, WsaError, select};
 
-fn serve(client: &Socket) -> Result<u64, WsaError> {
-    let mut buf = [0u8; 16 * 1024];
-    let mut echoed = 0;
-    loop {
-        let n = client.recv(&mut buf)?;
-        if n == 0 {
-            return Ok(echoed);
+struct Client {
+    socket: Socket,
+    peer: SocketAddr,
+    echoed: u64,
+    /// Bytes received and not yet sent back; while any wait, the client is
+    /// not read from (back-pressure instead of an unbounded buffer).
+    pending: Vec<u8>,
+}
+
+/// Sends what the socket takes now (it is nonblocking).
+fn flush(c: &mut Client) -> Result<(), WsaError> {
+    while !c.pending.is_empty() {
+        match c.socket.send(&c.pending) {
+            Ok(n) => {
+                c.echoed += n as u64;
+                c.pending.drain(..n);
+            }
+            Err(WsaError::EWOULDBLOCK) => return Ok(()),
+            Err(e) => return Err(e),
         }
-        client.send_all(&buf[..n])?;
-        echoed += n as u64;
     }
+    Ok(())
 }
 
 fn main() {
@@ -36,7 +48,7 @@ fn main() {
             eprintln!("echo-server: bad address: {e}");
             std::process::exit(2)
         });
-    let clients: Option<u64> = args.get(2).and_then(|n| n.parse().ok());
+    let max_clients: Option<u64> = args.get(2).and_then(|n| n.parse().ok());
 
     let wsa = match Winsock::startup(2, 2) {
         Ok(w) => w,
@@ -51,40 +63,88 @@ fn main() {
         wsa.data().system_status
     );
 
-    let listener = match Socket::listen_tcp(addr, 16) {
+    let listener = match Socket::listen_tcp(addr, 64) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("echo-server: cannot listen on {addr}: error {}", e.code());
             std::process::exit(1)
         }
     };
-    // Accepted sockets inherit this: each client connection ends with a
-    // graceful close that waits (up to 5 s) for the echo to be delivered.
-    let _ = listener.set_linger(Linger {
-        on: true,
-        seconds: 5,
-    });
     println!("listening on {}", listener.local_addr().map_or(addr, |a| a));
     let _ = std::io::stdout().flush();
 
+    let mut clients: Vec<Client> = Vec::new();
     let mut served = 0;
-    while clients.is_none_or(|max| served < max) {
-        match listener.accept() {
-            Ok((client, peer)) => {
-                match serve(&client) {
-                    Ok(n) => println!("client {peer}: echoed {n} bytes"),
-                    Err(e) => println!("client {peer}: error {}", e.code()),
-                }
-                let _ = std::io::stdout().flush();
-                drop(client); // closesocket
-                served += 1;
-            }
+    while max_clients.is_none_or(|max| served < max) {
+        let mut read: Vec<&Socket> = vec![&listener];
+        read.extend(
+            clients
+                .iter()
+                .filter(|c| c.pending.is_empty())
+                .map(|c| &c.socket),
+        );
+        let write: Vec<&Socket> = clients
+            .iter()
+            .filter(|c| !c.pending.is_empty())
+            .map(|c| &c.socket)
+            .collect();
+        let ready = match select(&read, &write, &[], None) {
+            Ok(r) => r,
             Err(e) => {
-                eprintln!("echo-server: accept failed: error {}", e.code());
+                eprintln!("echo-server: select failed: error {}", e.code());
                 break;
+            }
+        };
+        if ready.read.contains(&listener.raw()) {
+            match listener.accept() {
+                Ok((socket, peer)) => {
+                    let _ = socket.set_nonblocking(true);
+                    clients.push(Client {
+                        socket,
+                        peer,
+                        echoed: 0,
+                        pending: Vec::new(),
+                    });
+                }
+                Err(e) => eprintln!("echo-server: accept failed: error {}", e.code()),
+            }
+        }
+        let mut buf = [0u8; 16 * 1024];
+        let mut i = 0;
+        while i < clients.len() {
+            let c = &mut clients[i];
+            let h = c.socket.raw();
+            let mut finished = None;
+            if ready.write.contains(&h) {
+                if let Err(e) = flush(c) {
+                    finished = Some(format!("error {}", e.code()));
+                }
+            }
+            if finished.is_none() && ready.read.contains(&h) {
+                match c.socket.recv(&mut buf) {
+                    Ok(0) => finished = Some(format!("echoed {} bytes", c.echoed)),
+                    Ok(n) => {
+                        c.pending.extend_from_slice(&buf[..n]);
+                        if let Err(e) = flush(c) {
+                            finished = Some(format!("error {}", e.code()));
+                        }
+                    }
+                    Err(WsaError::EWOULDBLOCK) => {}
+                    Err(e) => finished = Some(format!("error {}", e.code())),
+                }
+            }
+            match finished {
+                Some(how) => {
+                    let c = clients.swap_remove(i); // closesocket on drop
+                    println!("client {}: {how}", c.peer);
+                    let _ = std::io::stdout().flush();
+                    served += 1;
+                }
+                None => i += 1,
             }
         }
     }
+    drop(clients);
     drop(listener);
     match wsa.cleanup() {
         Ok(()) => println!("WSACleanup: done"),
