@@ -20,6 +20,8 @@ wasmtime::component::bindgen!({
         "winsock:ws2/sockets.getsockopt": trappable,
         "winsock:ws2/sockets.setsockopt": trappable,
         "winsock:ws2/sockets.ioctlsocket": trappable,
+        "winsock:ws2/sockets.getnameinfo": trappable,
+        "winsock:ws2/sockets.gethostname": trappable,
         "winsock:ws2/lifecycle": trappable,
         default: async | trappable,
     },
@@ -350,6 +352,46 @@ impl sockets::Host for WinsockCtx {
     ) -> Result<Vec<i16>, Failure> {
         let fds: Vec<(u32, i16)> = fds.iter().map(|p| (p.fd, p.events)).collect();
         let r = WinsockCtx::wsapoll(self, &fds, timeout_ms).await;
+        self.finish(r)
+    }
+
+    async fn getaddrinfo(
+        &mut self,
+        node: Option<String>,
+        service: Option<String>,
+        hints: Option<sockets::AddrinfoHints>,
+    ) -> Result<Vec<sockets::Addrinfo>, Failure> {
+        let hints = hints.map_or_else(Default::default, |h| crate::lookup::Hints {
+            flags: h.flags,
+            family: h.family,
+            socktype: h.socktype,
+            protocol: h.protocol,
+        });
+        let r = WinsockCtx::getaddrinfo(self, node.as_deref(), service.as_deref(), hints).await;
+        let list = self.finish(r)?;
+        Ok(list
+            .into_iter()
+            .map(|a| sockets::Addrinfo {
+                family: a.family,
+                socktype: a.socktype,
+                protocol: a.protocol,
+                canonname: a.canonname,
+                addr: from_std(a.addr),
+            })
+            .collect())
+    }
+
+    fn getnameinfo(
+        &mut self,
+        addr: SocketAddress,
+        flags: i32,
+    ) -> Result<(String, String), Failure> {
+        let r = WinsockCtx::getnameinfo(self, to_std(addr), flags);
+        self.finish(r)
+    }
+
+    fn gethostname(&mut self) -> Result<String, Failure> {
+        let r = WinsockCtx::gethostname(self);
         self.finish(r)
     }
 

@@ -18,6 +18,9 @@ pub struct Limits {
     /// The most bytes one send or recv moves; a larger send is a partial
     /// send, a larger recv buffer is filled at most this far.
     pub max_bytes_per_call: usize,
+    /// Name lookups one instance may have under way at once; beyond it
+    /// getaddrinfo fails WSATRY_AGAIN.
+    pub max_pending_lookups: usize,
 }
 
 impl Default for Limits {
@@ -26,6 +29,7 @@ impl Default for Limits {
             max_sockets: 1024,
             max_linger: Duration::from_secs(30),
             max_bytes_per_call: 1 << 20,
+            max_pending_lookups: 8,
         }
     }
 }
@@ -66,6 +70,7 @@ type DenialHook = Arc<dyn Fn(&Denial) + Send + Sync>;
 
 /// Builds a [`WinsockCtx`]: grants and limits for one instance.
 pub struct WinsockCtxBuilder {
+    hostname: String,
     grants: Grants,
     limits: Limits,
     on_denial: DenialHook,
@@ -74,6 +79,7 @@ pub struct WinsockCtxBuilder {
 impl Default for WinsockCtxBuilder {
     fn default() -> Self {
         WinsockCtxBuilder {
+            hostname: "winsock-guest".to_string(),
             grants: Grants::deny_all(),
             limits: Limits::default(),
             on_denial: Arc::new(|d: &Denial| tracing::warn!("{d}")),
@@ -97,6 +103,13 @@ impl WinsockCtxBuilder {
         self
     }
 
+    /// The name gethostname reports (default "winsock-guest"; never the
+    /// host's own name unless given here).
+    pub fn hostname(mut self, name: impl Into<String>) -> Self {
+        self.hostname = name.into();
+        self
+    }
+
     /// Called once for each refused operation (the CLI prints a line).
     pub fn on_denial(mut self, hook: impl Fn(&Denial) + Send + Sync + 'static) -> Self {
         self.on_denial = Arc::new(hook);
@@ -109,6 +122,7 @@ impl WinsockCtxBuilder {
             grants: self.grants,
             limits: self.limits,
             on_denial: self.on_denial,
+            hostname: self.hostname,
             last_error: 0,
         }
     }
@@ -121,6 +135,7 @@ pub struct WinsockCtx {
     pub(crate) grants: Grants,
     pub(crate) limits: Limits,
     pub(crate) on_denial: DenialHook,
+    pub(crate) hostname: String,
     /// WSAGetLastError's value.
     pub(crate) last_error: i32,
 }

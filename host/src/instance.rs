@@ -9,7 +9,7 @@
 use crate::error::WsaError;
 use crate::socket::SocketEntry;
 use std::collections::HashMap;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
@@ -32,6 +32,8 @@ pub(crate) struct InstanceState {
 
 pub(crate) struct Instance {
     state: Mutex<InstanceState>,
+    /// Name lookups under way (bounded by `Limits::max_pending_lookups`).
+    pub pending_lookups: AtomicUsize,
     torn_down: AtomicBool,
     torn_down_notify: Notify,
 }
@@ -44,6 +46,7 @@ impl Instance {
                 sockets: HashMap::new(),
                 cancel: CancellationToken::new(),
             }),
+            pending_lookups: AtomicUsize::new(0),
             torn_down: AtomicBool::new(false),
             torn_down_notify: Notify::new(),
         })

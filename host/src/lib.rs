@@ -33,6 +33,7 @@ mod error;
 pub mod grants;
 mod instance;
 pub mod lifecycle;
+mod lookup;
 mod options;
 mod select;
 mod socket;

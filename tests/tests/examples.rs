@@ -64,8 +64,9 @@ fn echo_server_serves_concurrent_clients_with_select() {
     assert_lines(&out, &["WSACleanup: done"]);
 }
 
-#[test]
-fn http_client_fetches_from_a_native_server() {
+/// A native HTTP/1.0 server answering one request; the thread returns the
+/// request it read.
+fn one_shot_http_server() -> (u16, std::thread::JoinHandle<String>) {
     let (l, port) = listener();
     let server = std::thread::spawn(move || {
         let mut s = accept_within(&l, T).expect("client connects");
@@ -84,6 +85,12 @@ fn http_client_fetches_from_a_native_server() {
         s.write_all(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nhello, wasm\n").unwrap();
         String::from_utf8(req).unwrap()
     });
+    (port, server)
+}
+
+#[test]
+fn http_client_fetches_from_a_native_server() {
+    let (port, server) = one_shot_http_server();
     let (code, out) = run(
         "http-client",
         &[&format!("127.0.0.1:{port}"), "/index.html"],
@@ -97,6 +104,33 @@ fn http_client_fetches_from_a_native_server() {
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("HTTP/1.0 200 OK\r\n"), "{out}");
     assert!(out.ends_with("\r\n\r\nhello, wasm\n"), "{out}");
+}
+
+#[test]
+fn http_client_resolves_a_granted_name() {
+    let (port, server) = one_shot_http_server();
+    let mut config = GuestConfig::default();
+    config
+        .grants
+        .allow_lookup(winsock_host::LookupGrant::Names(vec!["localhost".into()]));
+    let (code, out) = run("http-client", &[&format!("localhost:{port}"), "/"], config);
+    let request = server.join().unwrap();
+    assert!(request.contains(&format!("Host: localhost:{port}\r\n")), "{request}");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.ends_with("\r\n\r\nhello, wasm\n"), "{out}");
+}
+
+#[test]
+fn http_client_reports_an_ungranted_name_as_11001() {
+    let (l, port) = listener();
+    let (code, out) = run(
+        "http-client",
+        &[&format!("localhost:{port}"), "/"],
+        GuestConfig::default(),
+    );
+    assert_eq!(code, 1);
+    assert!(out.ends_with("failed: Winsock error 11001\n"), "{out}");
+    assert!(accept_within(&l, Duration::from_millis(200)).is_none());
 }
 
 #[test]

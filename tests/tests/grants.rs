@@ -163,3 +163,78 @@ fn winsock_run_exit_code_is_the_guests() {
     // status a guest exits with arrives as 1.
     assert_eq!(out.status.code(), Some(1));
 }
+
+#[test]
+fn numeric_hosts_need_no_grant_and_names_need_the_lookup_grant() {
+    let (l, port) = listener();
+    let guest = spawn(
+        "conformance",
+        &["lookup", &port.to_string()],
+        GuestConfig::deny_all(),
+    );
+    let denials = guest.denials.clone();
+    let (_, out) = guest.finish();
+    assert_lines(
+        &out,
+        &[
+            "numeric v4: ok [\"2/1/6 127.0.0.1:80\"]",
+            "numeric v6 + service name: ok [\"23/1/6 [::1]:80\"]",
+            "udp hints: ok [\"2/2/17 127.0.0.1:53\"]",
+            "passive v4: ok [\"2/1/6 0.0.0.0:8080\"]",
+            "no node, no service: err 11001",
+            "AI_NUMERICHOST with a name: err 11001",
+            "unknown service: err 11001",
+            "family 99: err 10047",
+            "v6 only for a v4 address: err 11004",
+            "getnameinfo: ok (\"127.0.0.1\", \"http\")",
+            "getnameinfo NI_NUMERICSERV: ok (\"127.0.0.1\", \"80\")",
+            "getnameinfo NI_NAMEREQD: err 11001",
+            "gethostname: ok \"winsock-guest\"",
+            "localhost: err 11001",
+        ],
+    );
+    let denials = denials.lock().unwrap();
+    assert_eq!(
+        denials.len(),
+        1,
+        "only the name lookup was refused: {denials:?}"
+    );
+    assert_eq!(
+        (denials[0].action, denials[0].target.as_str()),
+        ("lookup", "localhost")
+    );
+    assert!(accept_within(&l, Duration::from_millis(100)).is_none());
+}
+
+#[test]
+fn a_granted_name_resolves_and_its_addresses_still_pass_the_connect_grant() {
+    let (l, port) = listener();
+    let mut grants = Grants::deny_all();
+    grants.allow_lookup(winsock_host::LookupGrant::Names(vec!["localhost".into()]));
+    grants.allow_connect(format!("127.0.0.1:{port}").parse::<NetRule>().unwrap());
+    let config = GuestConfig {
+        grants,
+        limits: Limits::default(),
+    };
+    let (_, out) = run("conformance", &["lookup", &port.to_string()], config);
+    assert_lines(
+        &out,
+        &[
+            &format!("localhost: ok [\"2/1/6 127.0.0.1:{port}\"]"),
+            "connect to the resolved address: ok",
+        ],
+    );
+    assert!(accept_within(&l, Duration::from_secs(5)).is_some());
+
+    // Granted lookup, but no connect grant: the resolved address is refused.
+    let (l, port) = listener();
+    let mut grants = Grants::deny_all();
+    grants.allow_lookup(winsock_host::LookupGrant::Any);
+    let config = GuestConfig {
+        grants,
+        limits: Limits::default(),
+    };
+    let (_, out) = run("conformance", &["lookup", &port.to_string()], config);
+    assert_lines(&out, &["connect to the resolved address: err 10013"]);
+    assert!(accept_within(&l, Duration::from_millis(200)).is_none());
+}

@@ -1,6 +1,8 @@
-//! An HTTP/1.0 client on Winsock: `http-client ADDR:PORT [PATH]`.
+//! An HTTP/1.0 client on Winsock: `http-client HOST:PORT [PATH]`.
 //!
-//! Connects (numeric address), sends `GET PATH HTTP/1.0`, prints the whole
+//! Resolves HOST with getaddrinfo (a name needs `--allow-lookup`; numeric
+//! addresses need nothing), connects to the first address that accepts,
+//! sends `GET PATH HTTP/1.0`, prints the whole
 //! response, closes and cleans up. A failure prints the WSA error code, as a
 //! Windows program would report it, and exits 1:
 //!
@@ -12,8 +14,21 @@ use std::io::{Read, Write};
 use std::net::SocketAddr;
 use winsock_guest::{Shutdown, Socket, Winsock, WsaError};
 
-fn fetch(addr: SocketAddr, path: &str) -> Result<Vec<u8>, WsaError> {
-    let sock = Socket::connect_tcp(addr)?;
+/// The first of `host`'s addresses that accepts a connection.
+fn connect(host: &str, port: u16) -> Result<Socket, WsaError> {
+    let mut last = WsaError::HOST_NOT_FOUND;
+    for addr in winsock_guest::resolve(host, port)? {
+        match Socket::connect_tcp(addr) {
+            Ok(s) => return Ok(s),
+            Err(e) => last = e,
+        }
+    }
+    Err(last)
+}
+
+fn fetch(host: &str, port: u16, path: &str) -> Result<Vec<u8>, WsaError> {
+    let sock = connect(host, port)?;
+    let addr = format!("{host}:{port}");
     let request =
         format!("GET {path} HTTP/1.0\r\nHost: {addr}\r\nUser-Agent: winsock-wasm\r\n\r\n");
     sock.send_all(request.as_bytes())?;
@@ -39,10 +54,16 @@ fn fetch(addr: SocketAddr, path: &str) -> Result<Vec<u8>, WsaError> {
 
 fn main() {
     let args: Vec<String> = std::env::args().collect();
-    let Some(addr) = args.get(1).and_then(|a| a.parse::<SocketAddr>().ok()) else {
-        eprintln!("usage: http-client ADDR:PORT [PATH]");
+    let target = args.get(1).map(String::as_str).unwrap_or("");
+    let parsed = match target.parse::<SocketAddr>() {
+        Ok(a) => Some((a.ip().to_string(), a.port())),
+        Err(_) => target.rsplit_once(':').and_then(|(h, p)| Some((h.to_string(), p.parse().ok()?))),
+    };
+    let Some((host, port)) = parsed else {
+        eprintln!("usage: http-client HOST:PORT [PATH]");
         std::process::exit(2)
     };
+    let addr = target;
     let path = args.get(2).map_or("/", String::as_str);
 
     let wsa = match Winsock::startup(2, 2) {
@@ -52,7 +73,7 @@ fn main() {
             std::process::exit(1)
         }
     };
-    let code = match fetch(addr, path) {
+    let code = match fetch(&host, port, path) {
         Ok(response) => {
             let _ = std::io::stdout().write_all(&response);
             0

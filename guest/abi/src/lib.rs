@@ -63,3 +63,15 @@ pub const POLLWRBAND: i16 = 0x0020;
 pub const POLLERR: i16 = 0x0001;
 pub const POLLHUP: i16 = 0x0002;
 pub const POLLNVAL: i16 = 0x0004;
+
+pub const AF_UNSPEC: i32 = 0;
+/// getaddrinfo flags (Windows' values).
+pub const AI_PASSIVE: i32 = 0x01;
+pub const AI_CANONNAME: i32 = 0x02;
+pub const AI_NUMERICHOST: i32 = 0x04;
+/// getnameinfo flags (Windows' values).
+pub const NI_NOFQDN: i32 = 0x01;
+pub const NI_NUMERICHOST: i32 = 0x02;
+pub const NI_NAMEREQD: i32 = 0x04;
+pub const NI_NUMERICSERV: i32 = 0x08;
+pub const NI_DGRAM: i32 = 0x10;

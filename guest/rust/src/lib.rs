@@ -314,6 +314,20 @@ pub fn poll(fds: &mut [PollFd], timeout: Option<Duration>) -> Result<usize> {
     Ok(count)
 }
 
+/// getaddrinfo for a stream socket: the addresses of `host` (a name needs
+/// the embedder's lookup grant, else WSAHOST_NOT_FOUND; numeric hosts need
+/// none) with `port`.
+pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>> {
+    let hints = sockets::AddrinfoHints { flags: 0, family: 0, socktype: raw::SOCK_STREAM, protocol: 0 };
+    let list = wsa(sockets::getaddrinfo(Some(host), Some(&port.to_string()), Some(hints)))?;
+    Ok(list.into_iter().map(|a| from_wit(a.addr)).collect())
+}
+
+/// gethostname: the name the embedder gave this instance.
+pub fn hostname() -> Result<String> {
+    wsa(sockets::gethostname())
+}
+
 /// A failed [`Socket::close`].
 #[derive(Debug)]
 pub struct CloseError {

@@ -162,6 +162,7 @@ fn main() -> ExitCode {
             max_sockets: cli.max_sockets,
             max_linger: Duration::from_secs(cli.max_linger),
             max_bytes_per_call: cli.max_bytes_per_call.max(1),
+            ..Limits::default()
         })
         .on_denial(|denial| eprintln!("winsock-run: {denial}"))
         .build();

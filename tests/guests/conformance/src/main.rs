@@ -72,6 +72,7 @@ fn main() {
         "bytes-per-call" => bytes_per_call(port()),
         "udp" => udp(port()),
         "select" => select(port()),
+        "lookup" => lookup(port()),
         other => {
             say(format!("unknown scenario {other:?}"));
             std::process::exit(2);
@@ -1035,4 +1036,95 @@ fn select(refused_port: u16) {
         let _c3 = connected(port);
         sockets::wsapoll(&[pfd(l, raw::POLLRDNORM)], 1000)
     });
+}
+
+fn hints(flags: i32, family: i32, socktype: i32) -> Option<sockets::AddrinfoHints> {
+    Some(sockets::AddrinfoHints {
+        flags,
+        family,
+        socktype,
+        protocol: 0,
+    })
+}
+
+fn show_addrinfo(label: &str, r: Result<Vec<sockets::Addrinfo>, ErrorCode>) -> Vec<SocketAddr> {
+    let described = r.map(|v| {
+        v.iter()
+            .map(|a| {
+                format!(
+                    "{}/{}/{} {}",
+                    a.family,
+                    a.socktype,
+                    a.protocol,
+                    from_wit(a.addr)
+                )
+            })
+            .collect::<Vec<_>>()
+    });
+    let list = show(label, described).unwrap_or_default();
+    list.iter()
+        .filter_map(|s| s.split(' ').nth(1)?.parse().ok())
+        .collect()
+}
+
+fn lookup(port: u16) {
+    startup();
+    let p = port.to_string();
+    show_addrinfo(
+        "numeric v4",
+        sockets::getaddrinfo(Some("127.0.0.1"), Some("80"), hints(0, 0, raw::SOCK_STREAM)),
+    );
+    show_addrinfo(
+        "numeric v6 + service name",
+        sockets::getaddrinfo(Some("::1"), Some("http"), None),
+    );
+    show_addrinfo(
+        "udp hints",
+        sockets::getaddrinfo(Some("127.0.0.1"), Some("53"), hints(0, 0, raw::SOCK_DGRAM)),
+    );
+    show_addrinfo(
+        "passive v4",
+        sockets::getaddrinfo(None, Some("8080"), hints(raw::AI_PASSIVE, raw::AF_INET, 0)),
+    );
+    show_addrinfo(
+        "no node, no service",
+        sockets::getaddrinfo(None, None, None),
+    );
+    show_addrinfo(
+        "AI_NUMERICHOST with a name",
+        sockets::getaddrinfo(Some("localhost"), None, hints(raw::AI_NUMERICHOST, 0, 0)),
+    );
+    show_addrinfo(
+        "unknown service",
+        sockets::getaddrinfo(Some("127.0.0.1"), Some("no-such-service"), None),
+    );
+    show_addrinfo(
+        "family 99",
+        sockets::getaddrinfo(Some("127.0.0.1"), None, hints(0, 99, 0)),
+    );
+    show_addrinfo(
+        "v6 only for a v4 address",
+        sockets::getaddrinfo(Some("127.0.0.1"), Some("80"), hints(0, raw::AF_INET6, 0)),
+    );
+    show("getnameinfo", sockets::getnameinfo(loopback(80), 0));
+    show(
+        "getnameinfo NI_NUMERICSERV",
+        sockets::getnameinfo(loopback(80), raw::NI_NUMERICSERV),
+    );
+    show(
+        "getnameinfo NI_NAMEREQD",
+        sockets::getnameinfo(loopback(80), raw::NI_NAMEREQD),
+    );
+    show("gethostname", sockets::gethostname());
+    let found = show_addrinfo(
+        "localhost",
+        sockets::getaddrinfo(Some("localhost"), Some(&p), hints(0, raw::AF_INET, 0)),
+    );
+    if let Some(addr) = found.first() {
+        let s = tcp();
+        show(
+            "connect to the resolved address",
+            sockets::connect(s, to_wit(*addr)),
+        );
+    }
 }
