@@ -8,6 +8,15 @@ cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "tests/run.sh: cargo not found; install Rust with rustup first" >&2; exit 1; }
 rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
 
+# The C guests' toolchain (winsock-cc drives it): Debian's clang, lld, wasi-libc
+# and clang's wasm32 runtime library.
+c_packages="clang lld wasi-libc libclang-rt-14-dev-wasm32"
+if ! dpkg -s $c_packages >/dev/null 2>&1; then
+  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
+  $sudo apt-get update -q
+  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q $c_packages
+fi
+
 # The Python guest's toolchain, from PyPI; its scripts may land outside PATH.
 componentize_py_version=0.25.1
 if ! python3 -m pip show componentize-py 2>/dev/null | grep -qx "Version: $componentize_py_version"; then
@@ -18,6 +27,7 @@ export PATH="$PATH:$(python3 -c 'import sysconfig; print(sysconfig.get_path("scr
 cargo build --release --bins
 cargo build --release --target wasm32-wasip2 -p conformance -p echo-server -p http-client \
   -p bench-std-client -p bench-winsock-client
+bash tests/c/build.sh
 bash examples/python/build.sh
 bash examples/js/build.sh
 cargo test --release

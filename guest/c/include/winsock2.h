@@ -1,0 +1,428 @@
+/*
+ * winsock2.h for winsock-wasm guests (SPEC 7, 9, 10).
+ *
+ * Every constant has Windows' value, not wasi-libc's (SPEC 9: AF_INET6 is
+ * 23); structures keep Windows' 32-bit layout and member names; SOCKET is a
+ * 32-bit handle. The functions are implemented by winsock-cc's library over
+ * the winsock:ws2 WIT interface. Include this instead of <sys/socket.h>:
+ * the two describe different ABIs and must not be mixed in one file.
+ */
+#ifndef _WINSOCK2API_
+#define _WINSOCK2API_
+#define _WINSOCKAPI_ /* what <winsock.h>-era code tests for */
+
+#include <windows.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#if defined(_SYS_SOCKET_H) || defined(_NETINET_IN_H)
+#error "winsock2.h: do not mix it with the POSIX socket headers (<sys/socket.h>, <netinet/in.h>)"
+#endif
+
+/* Link requests for Microsoft's linker; winsock-cc always links the library. */
+#pragma clang diagnostic ignored "-Wunknown-pragmas"
+
+typedef unsigned char u_char;
+typedef unsigned short u_short;
+typedef unsigned int u_int;
+typedef unsigned long u_long;
+typedef unsigned long long u_int64;
+
+/* A socket handle: 32 bits on wasm32, as UINT_PTR is on 32-bit Windows. */
+typedef UINT_PTR SOCKET;
+#define INVALID_SOCKET (SOCKET)(~0)
+#define SOCKET_ERROR (-1)
+
+typedef USHORT ADDRESS_FAMILY;
+
+/* --- select() and its Winsock fd_set: a count and an array of handles. --- */
+#ifndef FD_SETSIZE
+#define FD_SETSIZE 64
+#endif
+
+typedef struct fd_set {
+    u_int fd_count;
+    SOCKET fd_array[FD_SETSIZE];
+} fd_set, FD_SET, *PFD_SET, *LPFD_SET;
+
+int WSAAPI __WSAFDIsSet(SOCKET fd, fd_set *set);
+
+/* FD_SET adds a handle only once, and only while there is room (SPEC 7). */
+#define FD_SET(fd, set) do { \
+    fd_set *__ws_set = (fd_set *)(set); \
+    SOCKET __ws_fd = (SOCKET)(fd); \
+    u_int __ws_i; \
+    for (__ws_i = 0; __ws_i < __ws_set->fd_count; __ws_i++) \
+        if (__ws_set->fd_array[__ws_i] == __ws_fd) break; \
+    if (__ws_i == __ws_set->fd_count && __ws_set->fd_count < FD_SETSIZE) \
+        __ws_set->fd_array[__ws_set->fd_count++] = __ws_fd; \
+} while (0)
+
+/* FD_CLR removes the handle and closes the gap, keeping the order. */
+#define FD_CLR(fd, set) do { \
+    fd_set *__ws_set = (fd_set *)(set); \
+    SOCKET __ws_fd = (SOCKET)(fd); \
+    u_int __ws_i; \
+    for (__ws_i = 0; __ws_i < __ws_set->fd_count; __ws_i++) { \
+        if (__ws_set->fd_array[__ws_i] == __ws_fd) { \
+            for (; __ws_i + 1 < __ws_set->fd_count; __ws_i++) \
+                __ws_set->fd_array[__ws_i] = __ws_set->fd_array[__ws_i + 1]; \
+            __ws_set->fd_count--; \
+            break; \
+        } \
+    } \
+} while (0)
+
+#define FD_ZERO(set) (((fd_set *)(set))->fd_count = 0)
+#define FD_ISSET(fd, set) __WSAFDIsSet((SOCKET)(fd), (fd_set *)(set))
+
+/* Windows' own timeval: two longs. (wasi-libc's has 64-bit fields; it is
+ * only declared by <sys/time.h> and <sys/select.h>, which Windows code does
+ * not include.) */
+#ifndef __wasilibc___struct_timeval_h
+#define __wasilibc___struct_timeval_h
+struct timeval {
+    long tv_sec;
+    long tv_usec;
+};
+#endif
+typedef struct timeval TIMEVAL, *PTIMEVAL, *LPTIMEVAL;
+
+/* --- ioctlsocket commands, built the way Windows builds them. --- */
+#define IOCPARM_MASK 0x7f
+#define IOC_VOID 0x20000000
+#define IOC_OUT 0x40000000
+#define IOC_IN 0x80000000
+#define IOC_INOUT (IOC_IN | IOC_OUT)
+#define _IO(x, y) (IOC_VOID | ((x) << 8) | (y))
+#define _IOR(x, y, t) (IOC_OUT | (((long)sizeof(t) & IOCPARM_MASK) << 16) | ((x) << 8) | (y))
+#define _IOW(x, y, t) (IOC_IN | (((long)sizeof(t) & IOCPARM_MASK) << 16) | ((x) << 8) | (y))
+#define FIONREAD _IOR('f', 127, u_long)   /* 0x4004667F */
+#define FIONBIO _IOW('f', 126, u_long)    /* 0x8004667E */
+#define FIOASYNC _IOW('f', 125, u_long)
+#define SIOCSHIWAT _IOW('s', 0, u_long)
+#define SIOCGHIWAT _IOR('s', 1, u_long)
+#define SIOCSLOWAT _IOW('s', 2, u_long)
+#define SIOCGLOWAT _IOR('s', 3, u_long)
+#define SIOCATMARK _IOR('s', 7, u_long)   /* 0x40047307 */
+
+/* --- Addresses. --- */
+typedef struct in_addr {
+    union {
+        struct { UCHAR s_b1, s_b2, s_b3, s_b4; } S_un_b;
+        struct { USHORT s_w1, s_w2; } S_un_w;
+        ULONG S_addr;
+    } S_un;
+} IN_ADDR, *PIN_ADDR, *LPIN_ADDR;
+#define s_addr S_un.S_addr
+#define s_host S_un.S_un_b.s_b2
+#define s_net S_un.S_un_b.s_b1
+#define s_imp S_un.S_un_w.s_w2
+#define s_impno S_un.S_un_b.s_b4
+#define s_lh S_un.S_un_b.s_b3
+
+typedef struct in6_addr {
+    union {
+        UCHAR Byte[16];
+        USHORT Word[8];
+    } u;
+} IN6_ADDR, *PIN6_ADDR, *LPIN6_ADDR;
+#define in_addr6 in6_addr
+#define _S6_un u
+#define _S6_u8 Byte
+#define s6_addr _S6_un._S6_u8
+#define s6_bytes u.Byte
+#define s6_words u.Word
+
+typedef struct sockaddr {
+    ADDRESS_FAMILY sa_family;
+    CHAR sa_data[14];
+} SOCKADDR, *PSOCKADDR, *LPSOCKADDR;
+
+typedef struct sockaddr_in {
+    short sin_family;
+    USHORT sin_port;
+    IN_ADDR sin_addr;
+    CHAR sin_zero[8];
+} SOCKADDR_IN, *PSOCKADDR_IN, *LPSOCKADDR_IN;
+
+typedef struct {
+    union {
+        struct { ULONG Zone : 28; ULONG Level : 4; };
+        ULONG Value;
+    };
+} SCOPE_ID, *PSCOPE_ID;
+
+typedef struct sockaddr_in6 {
+    ADDRESS_FAMILY sin6_family;
+    USHORT sin6_port;
+    ULONG sin6_flowinfo;
+    IN6_ADDR sin6_addr;
+    union {
+        ULONG sin6_scope_id;
+        SCOPE_ID sin6_scope_struct;
+    };
+} SOCKADDR_IN6, *PSOCKADDR_IN6, *LPSOCKADDR_IN6, SOCKADDR_IN6_LH, *PSOCKADDR_IN6_LH;
+
+#define _SS_MAXSIZE 128
+#define _SS_ALIGNSIZE (sizeof(LONGLONG))
+typedef struct sockaddr_storage {
+    ADDRESS_FAMILY ss_family;
+    CHAR __ss_pad1[_SS_ALIGNSIZE - sizeof(USHORT)];
+    LONGLONG __ss_align;
+    CHAR __ss_pad2[_SS_MAXSIZE - sizeof(USHORT) - (_SS_ALIGNSIZE - sizeof(USHORT)) - _SS_ALIGNSIZE];
+} SOCKADDR_STORAGE, *PSOCKADDR_STORAGE, *LPSOCKADDR_STORAGE;
+
+#define INADDR_ANY (ULONG)0x00000000
+#define INADDR_LOOPBACK 0x7f000001
+#define INADDR_BROADCAST (ULONG)0xffffffff
+#define INADDR_NONE 0xffffffff
+#define ADDR_ANY INADDR_ANY
+
+#define IN6ADDR_ANY_INIT { { { 0 } } }
+#define IN6ADDR_LOOPBACK_INIT { { { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1 } } }
+extern const IN6_ADDR in6addr_any;
+extern const IN6_ADDR in6addr_loopback;
+
+#define INET_ADDRSTRLEN 22
+#define INET6_ADDRSTRLEN 65
+
+/* --- Families, types, protocols (Windows' numbers). --- */
+#define AF_UNSPEC 0
+#define AF_UNIX 1
+#define AF_INET 2
+#define AF_IPX 6
+#define AF_APPLETALK 16
+#define AF_NETBIOS 17
+#define AF_INET6 23
+#define AF_IRDA 26
+#define AF_BTH 32
+#define AF_MAX 33
+#define PF_UNSPEC AF_UNSPEC
+#define PF_UNIX AF_UNIX
+#define PF_INET AF_INET
+#define PF_INET6 AF_INET6
+#define PF_MAX AF_MAX
+
+#define SOCK_STREAM 1
+#define SOCK_DGRAM 2
+#define SOCK_RAW 3
+#define SOCK_RDM 4
+#define SOCK_SEQPACKET 5
+
+#define IPPROTO_IP 0
+#define IPPROTO_HOPOPTS 0
+#define IPPROTO_ICMP 1
+#define IPPROTO_IGMP 2
+#define IPPROTO_TCP 6
+#define IPPROTO_UDP 17
+#define IPPROTO_IPV6 41
+#define IPPROTO_ICMPV6 58
+#define IPPROTO_RAW 255
+#define IPPROTO_MAX 256
+
+#define IPPORT_RESERVED 1024
+
+/* --- Options. --- */
+#define SOL_SOCKET 0xffff
+#define SO_DEBUG 0x0001
+#define SO_ACCEPTCONN 0x0002
+#define SO_REUSEADDR 0x0004
+#define SO_KEEPALIVE 0x0008
+#define SO_DONTROUTE 0x0010
+#define SO_BROADCAST 0x0020
+#define SO_USELOOPBACK 0x0040
+#define SO_LINGER 0x0080
+#define SO_OOBINLINE 0x0100
+#define SO_DONTLINGER ((int)(~SO_LINGER))
+#define SO_EXCLUSIVEADDRUSE ((int)(~SO_REUSEADDR))
+#define SO_SNDBUF 0x1001
+#define SO_RCVBUF 0x1002
+#define SO_SNDLOWAT 0x1003
+#define SO_RCVLOWAT 0x1004
+#define SO_SNDTIMEO 0x1005
+#define SO_RCVTIMEO 0x1006
+#define SO_ERROR 0x1007
+#define SO_TYPE 0x1008
+
+#define TCP_NODELAY 0x0001
+
+/* SO_LINGER's value: u_short fields, as in Windows. */
+typedef struct linger {
+    u_short l_onoff;
+    u_short l_linger;
+} LINGER, *PLINGER, *LPLINGER;
+
+#define SOMAXCONN 0x7fffffff
+#define SOMAXCONN_HINT(b) (-(b))
+
+#define MSG_OOB 0x1
+#define MSG_PEEK 0x2
+#define MSG_DONTROUTE 0x4
+#define MSG_WAITALL 0x8
+#define MSG_PARTIAL 0x8000
+#define MSG_MAXIOVLEN 16
+
+#define SD_RECEIVE 0x00
+#define SD_SEND 0x01
+#define SD_BOTH 0x02
+
+/* --- WSAPoll. --- */
+#define POLLRDNORM 0x0100
+#define POLLRDBAND 0x0200
+#define POLLIN (POLLRDNORM | POLLRDBAND)
+#define POLLPRI 0x0400
+#define POLLWRNORM 0x0010
+#define POLLOUT (POLLWRNORM)
+#define POLLWRBAND 0x0020
+#define POLLERR 0x0001
+#define POLLHUP 0x0002
+#define POLLNVAL 0x0004
+
+typedef struct pollfd {
+    SOCKET fd;
+    SHORT events;
+    SHORT revents;
+} WSAPOLLFD, *PWSAPOLLFD, *LPWSAPOLLFD;
+
+/* --- WSAStartup's WSADATA, in the 32-bit layout (the strings first). --- */
+#define WSADESCRIPTION_LEN 256
+#define WSASYS_STATUS_LEN 128
+
+typedef struct WSAData {
+    WORD wVersion;
+    WORD wHighVersion;
+    char szDescription[WSADESCRIPTION_LEN + 1];
+    char szSystemStatus[WSASYS_STATUS_LEN + 1];
+    unsigned short iMaxSockets;
+    unsigned short iMaxUdpDg;
+    char *lpVendorInfo;
+} WSADATA, *LPWSADATA;
+
+/* --- Name lookup (the old interface; getaddrinfo is in <ws2tcpip.h>). --- */
+typedef struct hostent {
+    char *h_name;
+    char **h_aliases;
+    short h_addrtype;
+    short h_length;
+    char **h_addr_list;
+#define h_addr h_addr_list[0]
+} HOSTENT, *PHOSTENT, *LPHOSTENT;
+
+/* --- Error codes (SPEC 9). --- */
+#define WSABASEERR 10000
+#define WSAEINTR 10004
+#define WSAEBADF 10009
+#define WSAEACCES 10013
+#define WSAEFAULT 10014
+#define WSAEINVAL 10022
+#define WSAEMFILE 10024
+#define WSAEWOULDBLOCK 10035
+#define WSAEINPROGRESS 10036
+#define WSAEALREADY 10037
+#define WSAENOTSOCK 10038
+#define WSAEDESTADDRREQ 10039
+#define WSAEMSGSIZE 10040
+#define WSAEPROTOTYPE 10041
+#define WSAENOPROTOOPT 10042
+#define WSAEPROTONOSUPPORT 10043
+#define WSAESOCKTNOSUPPORT 10044
+#define WSAEOPNOTSUPP 10045
+#define WSAEPFNOSUPPORT 10046
+#define WSAEAFNOSUPPORT 10047
+#define WSAEADDRINUSE 10048
+#define WSAEADDRNOTAVAIL 10049
+#define WSAENETDOWN 10050
+#define WSAENETUNREACH 10051
+#define WSAENETRESET 10052
+#define WSAECONNABORTED 10053
+#define WSAECONNRESET 10054
+#define WSAENOBUFS 10055
+#define WSAEISCONN 10056
+#define WSAENOTCONN 10057
+#define WSAESHUTDOWN 10058
+#define WSAETOOMANYREFS 10059
+#define WSAETIMEDOUT 10060
+#define WSAECONNREFUSED 10061
+#define WSAELOOP 10062
+#define WSAENAMETOOLONG 10063
+#define WSAEHOSTDOWN 10064
+#define WSAEHOSTUNREACH 10065
+#define WSAENOTEMPTY 10066
+#define WSAEPROCLIM 10067
+#define WSAEUSERS 10068
+#define WSAEDQUOT 10069
+#define WSAESTALE 10070
+#define WSAEREMOTE 10071
+#define WSASYSNOTREADY 10091
+#define WSAVERNOTSUPPORTED 10092
+#define WSANOTINITIALISED 10093
+#define WSAEDISCON 10101
+#define WSAENOMORE 10102
+#define WSAECANCELLED 10103
+#define WSATYPE_NOT_FOUND 10109
+#define WSAHOST_NOT_FOUND 11001
+#define WSATRY_AGAIN 11002
+#define WSANO_RECOVERY 11003
+#define WSANO_DATA 11004
+#define WSANO_ADDRESS WSANO_DATA
+#define WSA_SECURE_HOST_NOT_FOUND 11032
+#define WSA_INVALID_HANDLE 6
+#define WSA_NOT_ENOUGH_MEMORY 8
+#define WSA_INVALID_PARAMETER 87
+#define WSA_OPERATION_ABORTED 995
+#define WSA_IO_INCOMPLETE 996
+#define WSA_IO_PENDING 997
+
+/* The old resolver's error variable. */
+#define h_errno WSAGetLastError()
+#define HOST_NOT_FOUND WSAHOST_NOT_FOUND
+#define TRY_AGAIN WSATRY_AGAIN
+#define NO_RECOVERY WSANO_RECOVERY
+#define NO_DATA WSANO_DATA
+#define NO_ADDRESS WSANO_ADDRESS
+
+/* --- The functions (SPEC 7), with Windows' C signatures. --- */
+int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData);
+int WSAAPI WSACleanup(void);
+int WSAAPI WSAGetLastError(void);
+void WSAAPI WSASetLastError(int iError);
+
+SOCKET WSAAPI socket(int af, int type, int protocol);
+int WSAAPI closesocket(SOCKET s);
+int WSAAPI bind(SOCKET s, const struct sockaddr *name, int namelen);
+int WSAAPI listen(SOCKET s, int backlog);
+SOCKET WSAAPI accept(SOCKET s, struct sockaddr *addr, int *addrlen);
+int WSAAPI connect(SOCKET s, const struct sockaddr *name, int namelen);
+int WSAAPI send(SOCKET s, const char *buf, int len, int flags);
+int WSAAPI recv(SOCKET s, char *buf, int len, int flags);
+int WSAAPI sendto(SOCKET s, const char *buf, int len, int flags, const struct sockaddr *to, int tolen);
+int WSAAPI recvfrom(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen);
+int WSAAPI shutdown(SOCKET s, int how);
+int WSAAPI getsockname(SOCKET s, struct sockaddr *name, int *namelen);
+int WSAAPI getpeername(SOCKET s, struct sockaddr *name, int *namelen);
+int WSAAPI getsockopt(SOCKET s, int level, int optname, char *optval, int *optlen);
+int WSAAPI setsockopt(SOCKET s, int level, int optname, const char *optval, int optlen);
+int WSAAPI ioctlsocket(SOCKET s, long cmd, u_long *argp);
+int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout);
+int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout);
+
+struct hostent *WSAAPI gethostbyname(const char *name);
+int WSAAPI gethostname(char *name, int namelen);
+
+unsigned long WSAAPI inet_addr(const char *cp);
+char *WSAAPI inet_ntoa(struct in_addr in);
+
+u_long WSAAPI htonl(u_long hostlong);
+u_short WSAAPI htons(u_short hostshort);
+u_long WSAAPI ntohl(u_long netlong);
+u_short WSAAPI ntohs(u_short netshort);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* _WINSOCK2API_ */

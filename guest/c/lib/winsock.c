@@ -1,0 +1,857 @@
+/*
+ * The Winsock library behind winsock2.h and ws2tcpip.h (SPEC 7): Windows'
+ * C signatures over the winsock:ws2 imports (the generated imports.h).
+ *
+ * The host does the socket work and chooses every WSA code of a socket call;
+ * this layer translates Windows structures (sockaddr, fd_set, WSAPOLLFD,
+ * addrinfo, hostent, WSADATA) to the WIT types and back, checks the
+ * pointers and lengths it is handed (WSAEFAULT, as Windows checks them), and
+ * keeps the instance's last error: 0 after each successful call, the code
+ * after a failure (SPEC 1, 7).
+ */
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#include <winsock2.h>
+#include <ws2tcpip.h>
+
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "imports.h"
+
+typedef winsock_ws2_types_error_code_t wit_error;
+typedef winsock_ws2_types_socket_address_t wit_address;
+
+static int last_error;
+
+/* --- Last error. --- */
+
+int WSAAPI WSAGetLastError(void) { return last_error; }
+void WSAAPI WSASetLastError(int iError) { last_error = iError; }
+DWORD WINAPI GetLastError(void) { return (DWORD)last_error; }
+void WINAPI SetLastError(DWORD dwErrCode) { last_error = (int)dwErrCode; }
+
+static int succeed(int result) {
+    last_error = 0;
+    return result;
+}
+
+/* Records `code` and returns SOCKET_ERROR, the failure value of most calls. */
+static int fail(int code) {
+    last_error = code;
+    return SOCKET_ERROR;
+}
+
+/* The WSA number of a WIT error code, as the host defines it. */
+static int wsa_number(wit_error code) {
+    return winsock_ws2_lifecycle_error_number(code);
+}
+
+static int fail_with(wit_error code) { return fail(wsa_number(code)); }
+
+/* --- Guest memory checks: Windows answers WSAEFAULT for a buffer that is
+ * not wholly inside the caller's address space; here that is linear memory
+ * (a read past it would trap the program instead of failing the call). --- */
+
+static int in_memory(const void *ptr, size_t len) {
+    uintptr_t start = (uintptr_t)ptr;
+    uintptr_t end = (uintptr_t)__builtin_wasm_memory_size(0) * 65536u;
+    if (ptr == NULL) return len == 0;
+    return start <= end && len <= end - start;
+}
+
+/* --- Addresses. --- */
+
+static uint16_t swap16(uint16_t v) { return __builtin_bswap16(v); }
+static uint32_t swap32(uint32_t v) { return __builtin_bswap32(v); }
+
+u_short WSAAPI htons(u_short v) { return swap16(v); }
+u_short WSAAPI ntohs(u_short v) { return swap16(v); }
+u_long WSAAPI htonl(u_long v) { return swap32((uint32_t)v); }
+u_long WSAAPI ntohl(u_long v) { return swap32((uint32_t)v); }
+
+const IN6_ADDR in6addr_any = IN6ADDR_ANY_INIT;
+const IN6_ADDR in6addr_loopback = IN6ADDR_LOOPBACK_INIT;
+
+/* A Windows sockaddr of `len` bytes as a WIT address. 0 or a WSA code. */
+static int address_in(const struct sockaddr *sa, int len, wit_address *out) {
+    if (sa == NULL || len < (int)sizeof(ADDRESS_FAMILY) || !in_memory(sa, (size_t)len)) return WSAEFAULT;
+    memset(out, 0, sizeof *out);
+    switch (sa->sa_family) {
+    case AF_INET: {
+        const SOCKADDR_IN *in = (const SOCKADDR_IN *)sa;
+        if (len < (int)sizeof(SOCKADDR_IN)) return WSAEFAULT;
+        out->tag = WINSOCK_WS2_TYPES_SOCKET_ADDRESS_IPV4;
+        out->val.ipv4.port = ntohs(in->sin_port);
+        out->val.ipv4.address.f0 = in->sin_addr.S_un.S_un_b.s_b1;
+        out->val.ipv4.address.f1 = in->sin_addr.S_un.S_un_b.s_b2;
+        out->val.ipv4.address.f2 = in->sin_addr.S_un.S_un_b.s_b3;
+        out->val.ipv4.address.f3 = in->sin_addr.S_un.S_un_b.s_b4;
+        return 0;
+    }
+    case AF_INET6: {
+        const SOCKADDR_IN6 *in6 = (const SOCKADDR_IN6 *)sa;
+        const UCHAR *b = in6->sin6_addr.u.Byte;
+        uint16_t *w = &out->val.ipv6.address.f0;
+        if (len < (int)sizeof(SOCKADDR_IN6)) return WSAEFAULT;
+        out->tag = WINSOCK_WS2_TYPES_SOCKET_ADDRESS_IPV6;
+        out->val.ipv6.port = ntohs(in6->sin6_port);
+        out->val.ipv6.flow_info = ntohl(in6->sin6_flowinfo);
+        out->val.ipv6.scope_id = in6->sin6_scope_id;
+        for (int i = 0; i < 8; i++) w[i] = (uint16_t)((b[2 * i] << 8) | b[2 * i + 1]);
+        return 0;
+    }
+    default:
+        return WSAEAFNOSUPPORT;
+    }
+}
+
+static int address_size(const wit_address *a) {
+    return a->tag == WINSOCK_WS2_TYPES_SOCKET_ADDRESS_IPV4 ? (int)sizeof(SOCKADDR_IN) : (int)sizeof(SOCKADDR_IN6);
+}
+
+/* Writes a WIT address as a Windows sockaddr into a caller's buffer of
+ * *len bytes (no-op for a NULL buffer); *len becomes the size written. */
+static int address_out(const wit_address *a, struct sockaddr *sa, int *len) {
+    if (sa == NULL) return 0;
+    int need = address_size(a);
+    if (len == NULL || !in_memory(len, sizeof *len) || *len < need || !in_memory(sa, (size_t)need)) return WSAEFAULT;
+    if (a->tag == WINSOCK_WS2_TYPES_SOCKET_ADDRESS_IPV4) {
+        SOCKADDR_IN in;
+        memset(&in, 0, sizeof in);
+        in.sin_family = AF_INET;
+        in.sin_port = htons(a->val.ipv4.port);
+        in.sin_addr.S_un.S_un_b.s_b1 = a->val.ipv4.address.f0;
+        in.sin_addr.S_un.S_un_b.s_b2 = a->val.ipv4.address.f1;
+        in.sin_addr.S_un.S_un_b.s_b3 = a->val.ipv4.address.f2;
+        in.sin_addr.S_un.S_un_b.s_b4 = a->val.ipv4.address.f3;
+        memcpy(sa, &in, sizeof in);
+    } else {
+        SOCKADDR_IN6 in6;
+        const uint16_t *w = &a->val.ipv6.address.f0;
+        memset(&in6, 0, sizeof in6);
+        in6.sin6_family = AF_INET6;
+        in6.sin6_port = htons(a->val.ipv6.port);
+        in6.sin6_flowinfo = htonl(a->val.ipv6.flow_info);
+        in6.sin6_scope_id = a->val.ipv6.scope_id;
+        for (int i = 0; i < 8; i++) {
+            in6.sin6_addr.u.Byte[2 * i] = (UCHAR)(w[i] >> 8);
+            in6.sin6_addr.u.Byte[2 * i + 1] = (UCHAR)w[i];
+        }
+        memcpy(sa, &in6, sizeof in6);
+    }
+    *len = need;
+    return 0;
+}
+
+/* --- Lifecycle (SPEC 1). --- */
+
+static void copy_field(char *dst, size_t cap, const imports_string_t *s) {
+    size_t n = s->len < cap - 1 ? s->len : cap - 1;
+    memcpy(dst, s->ptr, n);
+    dst[n] = '\0';
+}
+
+static void fill_wsadata(LPWSADATA d, const winsock_ws2_lifecycle_wsa_data_t *w) {
+    memset(d, 0, sizeof *d);
+    d->wVersion = w->version;
+    d->wHighVersion = w->high_version;
+    copy_field(d->szDescription, sizeof d->szDescription, &w->description);
+    copy_field(d->szSystemStatus, sizeof d->szSystemStatus, &w->system_status);
+    d->iMaxSockets = w->max_sockets;
+    d->iMaxUdpDg = w->max_udp_dg;
+    d->lpVendorInfo = NULL;
+}
+
+/* WSAStartup returns its error code instead of setting the last error. */
+int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData) {
+    bool has_data = lpWSAData != NULL && in_memory(lpWSAData, sizeof *lpWSAData);
+    winsock_ws2_lifecycle_wsa_data_t data;
+    winsock_ws2_lifecycle_startup_error_t err;
+    if (winsock_ws2_lifecycle_startup(wVersionRequested, has_data, &data, &err)) {
+        if (has_data) fill_wsadata(lpWSAData, &data);
+        winsock_ws2_lifecycle_wsa_data_free(&data);
+        return succeed(0);
+    }
+    if (err.data.is_some && has_data) fill_wsadata(lpWSAData, &err.data.val);
+    int code = wsa_number(err.code);
+    winsock_ws2_lifecycle_startup_error_free(&err);
+    return code;
+}
+
+int WSAAPI WSACleanup(void) {
+    wit_error err;
+    if (!winsock_ws2_lifecycle_cleanup(&err)) return fail_with(err);
+    return succeed(0);
+}
+
+/* --- Sockets. --- */
+
+SOCKET WSAAPI socket(int af, int type, int protocol) {
+    winsock_ws2_sockets_socket_handle_t s;
+    wit_error err;
+    if (!winsock_ws2_sockets_socket(af, type, protocol, &s, &err)) {
+        fail_with(err);
+        return INVALID_SOCKET;
+    }
+    return (SOCKET)succeed((int)s);
+}
+
+int WSAAPI closesocket(SOCKET s) {
+    wit_error err;
+    if (!winsock_ws2_sockets_closesocket(s, &err)) return fail_with(err);
+    return succeed(0);
+}
+
+int WSAAPI bind(SOCKET s, const struct sockaddr *name, int namelen) {
+    wit_address addr;
+    wit_error err;
+    int code = address_in(name, namelen, &addr);
+    if (code) return fail(code);
+    if (!winsock_ws2_sockets_bind(s, &addr, &err)) return fail_with(err);
+    return succeed(0);
+}
+
+int WSAAPI listen(SOCKET s, int backlog) {
+    wit_error err;
+    if (!winsock_ws2_sockets_listen(s, backlog, &err)) return fail_with(err);
+    return succeed(0);
+}
+
+int WSAAPI connect(SOCKET s, const struct sockaddr *name, int namelen) {
+    wit_address addr;
+    wit_error err;
+    int code = address_in(name, namelen, &addr);
+    if (code) return fail(code);
+    if (!winsock_ws2_sockets_connect(s, &addr, &err)) return fail_with(err);
+    return succeed(0);
+}
+
+SOCKET WSAAPI accept(SOCKET s, struct sockaddr *addr, int *addrlen) {
+    winsock_ws2_sockets_tuple2_socket_handle_socket_address_t got;
+    wit_error err;
+    if (addr != NULL) {
+        /* Checked before a connection is taken, as Windows does: a buffer too
+         * small for the listener's family is WSAEFAULT and the connection
+         * stays queued. */
+        if (addrlen == NULL || !in_memory(addrlen, sizeof *addrlen) || *addrlen < (int)sizeof(SOCKADDR_IN)) {
+            fail(WSAEFAULT);
+            return INVALID_SOCKET;
+        }
+        if (*addrlen < (int)sizeof(SOCKADDR_IN6)) {
+            wit_address local;
+            if (winsock_ws2_sockets_getsockname(s, &local, &err) &&
+                local.tag == WINSOCK_WS2_TYPES_SOCKET_ADDRESS_IPV6) {
+                fail(WSAEFAULT);
+                return INVALID_SOCKET;
+            }
+        }
+    }
+    if (!winsock_ws2_sockets_accept(s, &got, &err)) {
+        fail_with(err);
+        return INVALID_SOCKET;
+    }
+    address_out(&got.f1, addr, addrlen);
+    return (SOCKET)succeed((int)got.f0);
+}
+
+/* A negative length or a buffer outside memory is WSAEFAULT. */
+static int check_buffer(const void *buf, int len) {
+    if (len < 0 || !in_memory(buf, (size_t)len)) return WSAEFAULT;
+    return 0;
+}
+
+int WSAAPI send(SOCKET s, const char *buf, int len, int flags) {
+    imports_list_u8_t data = { (uint8_t *)buf, (size_t)len };
+    uint32_t sent;
+    wit_error err;
+    int code = check_buffer(buf, len);
+    if (code) return fail(code);
+    if (!winsock_ws2_sockets_send(s, &data, flags, &sent, &err)) return fail_with(err);
+    return succeed((int)sent);
+}
+
+int WSAAPI sendto(SOCKET s, const char *buf, int len, int flags, const struct sockaddr *to, int tolen) {
+    imports_list_u8_t data = { (uint8_t *)buf, (size_t)len };
+    wit_address addr;
+    uint32_t sent;
+    wit_error err;
+    int code = check_buffer(buf, len);
+    if (code) return fail(code);
+    /* Without a destination, sendto is send (a connected socket). */
+    if (to == NULL) return send(s, buf, len, flags);
+    if ((code = address_in(to, tolen, &addr)) != 0) return fail(code);
+    if (!winsock_ws2_sockets_sendto(s, &data, flags, &addr, &sent, &err)) return fail_with(err);
+    return succeed((int)sent);
+}
+
+int WSAAPI recv(SOCKET s, char *buf, int len, int flags) {
+    imports_list_u8_t data;
+    wit_error err;
+    int code = check_buffer(buf, len);
+    if (code) return fail(code);
+    if (!winsock_ws2_sockets_recv(s, len, flags, &data, &err)) return fail_with(err);
+    size_t n = data.len < (size_t)len ? data.len : (size_t)len;
+    if (n) memcpy(buf, data.ptr, n);
+    imports_list_u8_free(&data);
+    return succeed((int)n);
+}
+
+int WSAAPI recvfrom(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen) {
+    winsock_ws2_sockets_datagram_t dgram;
+    wit_error err;
+    int code = check_buffer(buf, len);
+    if (code) return fail(code);
+    if (from != NULL && (fromlen == NULL || !in_memory(fromlen, sizeof *fromlen) || *fromlen < (int)sizeof(SOCKADDR_IN)))
+        return fail(WSAEFAULT);
+    if (!winsock_ws2_sockets_recvfrom(s, len, flags, &dgram, &err)) return fail_with(err);
+    size_t n = dgram.data.len < (size_t)len ? dgram.data.len : (size_t)len;
+    if (n) memcpy(buf, dgram.data.ptr, n);
+    code = address_out(&dgram.sender, from, fromlen);
+    bool truncated = dgram.truncated;
+    winsock_ws2_sockets_datagram_free(&dgram);
+    if (code) return fail(code);
+    /* The buffer holds the datagram's first `len` bytes; the rest is gone. */
+    if (truncated) return fail(WSAEMSGSIZE);
+    return succeed((int)n);
+}
+
+int WSAAPI shutdown(SOCKET s, int how) {
+    wit_error err;
+    if (!winsock_ws2_sockets_shutdown(s, how, &err)) return fail_with(err);
+    return succeed(0);
+}
+
+static int name_query(bool peer, SOCKET s, struct sockaddr *name, int *namelen) {
+    wit_address addr;
+    wit_error err;
+    if (name == NULL || namelen == NULL || !in_memory(namelen, sizeof *namelen)) return fail(WSAEFAULT);
+    bool ok = peer ? winsock_ws2_sockets_getpeername(s, &addr, &err) : winsock_ws2_sockets_getsockname(s, &addr, &err);
+    if (!ok) return fail_with(err);
+    int code = address_out(&addr, name, namelen);
+    if (code) return fail(code);
+    return succeed(0);
+}
+
+int WSAAPI getsockname(SOCKET s, struct sockaddr *name, int *namelen) { return name_query(false, s, name, namelen); }
+int WSAAPI getpeername(SOCKET s, struct sockaddr *name, int *namelen) { return name_query(true, s, name, namelen); }
+
+int WSAAPI getsockopt(SOCKET s, int level, int optname, char *optval, int *optlen) {
+    imports_list_u8_t value;
+    wit_error err;
+    if (optlen == NULL || !in_memory(optlen, sizeof *optlen)) return fail(WSAEFAULT);
+    int cap = *optlen;
+    if (optval == NULL || cap < 0 || !in_memory(optval, (size_t)cap)) return fail(WSAEFAULT);
+    if (!winsock_ws2_sockets_getsockopt(s, level, optname, cap, &value, &err)) return fail_with(err);
+    size_t n = value.len < (size_t)cap ? value.len : (size_t)cap;
+    memcpy(optval, value.ptr, n);
+    *optlen = (int)n;
+    imports_list_u8_free(&value);
+    return succeed(0);
+}
+
+int WSAAPI setsockopt(SOCKET s, int level, int optname, const char *optval, int optlen) {
+    imports_list_u8_t value = { (uint8_t *)optval, (size_t)optlen };
+    wit_error err;
+    if (optval != NULL && (optlen < 0 || !in_memory(optval, (size_t)optlen))) return fail(WSAEFAULT);
+    if (!winsock_ws2_sockets_setsockopt(s, level, optname, optval ? &value : NULL, &err)) return fail_with(err);
+    return succeed(0);
+}
+
+int WSAAPI ioctlsocket(SOCKET s, long cmd, u_long *argp) {
+    uint32_t result;
+    wit_error err;
+    if (argp == NULL || !in_memory(argp, sizeof *argp)) return fail(WSAEFAULT);
+    if (!winsock_ws2_sockets_ioctlsocket(s, (uint32_t)cmd, (uint32_t)*argp, &result, &err)) return fail_with(err);
+    *argp = result;
+    return succeed(0);
+}
+
+/* --- select and WSAPoll (SPEC 7). --- */
+
+int WSAAPI __WSAFDIsSet(SOCKET fd, fd_set *set) {
+    for (u_int i = 0; i < set->fd_count; i++)
+        if (set->fd_array[i] == fd) return 1;
+    return 0;
+}
+
+/* The fd_count handles of a Winsock fd_set (of any FD_SETSIZE) as a WIT
+ * list; the list borrows the set's array. */
+static int set_in(const fd_set *set, winsock_ws2_sockets_list_socket_handle_t *out) {
+    out->ptr = NULL;
+    out->len = 0;
+    if (set == NULL) return 0;
+    if (!in_memory(set, sizeof(u_int))) return WSAEFAULT;
+    u_int count = set->fd_count;
+    if (count > (1u << 24) || !in_memory(set->fd_array, (size_t)count * sizeof(SOCKET))) return WSAEFAULT;
+    out->ptr = (winsock_ws2_sockets_socket_handle_t *)set->fd_array;
+    out->len = count;
+    return 0;
+}
+
+/* Compacts the set to the handles the host reported ready. */
+static void set_out(fd_set *set, const winsock_ws2_sockets_list_socket_handle_t *ready) {
+    if (set == NULL) return;
+    u_int n = 0;
+    for (size_t i = 0; i < ready->len && n < set->fd_count; i++) set->fd_array[n++] = ready->ptr[i];
+    set->fd_count = n;
+}
+
+int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout) {
+    winsock_ws2_sockets_fd_sets_t sets, ready;
+    uint64_t timeout_us;
+    wit_error err;
+    int code;
+    (void)nfds; /* ignored, as Windows ignores it (SPEC 7) */
+    if ((code = set_in(readfds, &sets.readfds)) || (code = set_in(writefds, &sets.writefds)) ||
+        (code = set_in(exceptfds, &sets.exceptfds)))
+        return fail(code);
+    if (timeout != NULL) {
+        if (!in_memory(timeout, sizeof *timeout)) return fail(WSAEFAULT);
+        if (timeout->tv_sec < 0 || timeout->tv_usec < 0) return fail(WSAEINVAL);
+        timeout_us = (uint64_t)timeout->tv_sec * 1000000u + (uint64_t)timeout->tv_usec;
+    }
+    if (!winsock_ws2_sockets_select(&sets, timeout ? &timeout_us : NULL, &ready, &err)) return fail_with(err);
+    set_out(readfds, &ready.readfds);
+    set_out(writefds, &ready.writefds);
+    set_out(exceptfds, &ready.exceptfds);
+    int total = (int)(ready.readfds.len + ready.writefds.len + ready.exceptfds.len);
+    winsock_ws2_sockets_fd_sets_free(&ready);
+    return succeed(total);
+}
+
+int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout) {
+    winsock_ws2_sockets_list_pollfd_t list;
+    imports_list_s16_t revents;
+    wit_error err;
+    if (fds > (1u << 24) || !in_memory(fdArray, (size_t)fds * sizeof *fdArray)) return fail(WSAEFAULT);
+    list.len = fds;
+    list.ptr = fds ? malloc(fds * sizeof *list.ptr) : NULL;
+    if (fds && list.ptr == NULL) return fail(WSAENOBUFS);
+    for (ULONG i = 0; i < fds; i++) {
+        list.ptr[i].fd = fdArray[i].fd;
+        list.ptr[i].events = fdArray[i].events;
+    }
+    bool ok = winsock_ws2_sockets_wsapoll(&list, timeout, &revents, &err);
+    free(list.ptr);
+    if (!ok) return fail_with(err);
+    int ready = 0;
+    for (ULONG i = 0; i < fds; i++) {
+        SHORT r = i < revents.len ? revents.ptr[i] : 0;
+        fdArray[i].revents = r;
+        /* Invalid handles get POLLNVAL and are not counted (SPEC 7). */
+        if (r != 0 && !(r & POLLNVAL)) ready++;
+    }
+    imports_list_s16_free(&revents);
+    return succeed(ready);
+}
+
+/* --- Name lookup (SPEC 7, 8: the host applies the lookup grant). --- */
+
+static imports_string_t borrow_string(const char *s) {
+    imports_string_t out = { (uint8_t *)s, s ? strlen(s) : 0 };
+    return out;
+}
+
+static bool string_ok(const char *s) {
+    /* Lengths of guest strings are bounded so a scan cannot run off memory. */
+    uintptr_t end = (uintptr_t)__builtin_wasm_memory_size(0) * 65536u;
+    if (s == NULL || (uintptr_t)s >= end) return false;
+    return memchr(s, '\0', end - (uintptr_t)s) != NULL;
+}
+
+int WSAAPI getaddrinfo(const char *pNodeName, const char *pServiceName, const ADDRINFOA *pHints, PADDRINFOA *ppResult) {
+    imports_string_t node, service;
+    winsock_ws2_sockets_addrinfo_hints_t hints;
+    winsock_ws2_sockets_list_addrinfo_t list;
+    wit_error err;
+    if (ppResult == NULL || !in_memory(ppResult, sizeof *ppResult)) return last_error = WSAEINVAL;
+    *ppResult = NULL;
+    if ((pNodeName && !string_ok(pNodeName)) || (pServiceName && !string_ok(pServiceName)) ||
+        (pHints && !in_memory(pHints, sizeof *pHints)))
+        return last_error = WSAEFAULT;
+    if (pNodeName == NULL && pServiceName == NULL) return last_error = WSAHOST_NOT_FOUND;
+    node = borrow_string(pNodeName);
+    service = borrow_string(pServiceName);
+    if (pHints) {
+        hints.flags = pHints->ai_flags;
+        hints.family = pHints->ai_family;
+        hints.socktype = pHints->ai_socktype;
+        hints.protocol = pHints->ai_protocol;
+    }
+    if (!winsock_ws2_sockets_getaddrinfo(pNodeName ? &node : NULL, pServiceName ? &service : NULL,
+                                         pHints ? &hints : NULL, &list, &err))
+        return last_error = wsa_number(err);
+
+    PADDRINFOA head = NULL, *tail = &head;
+    for (size_t i = 0; i < list.len; i++) {
+        const winsock_ws2_sockets_addrinfo_t *w = &list.ptr[i];
+        /* One allocation per entry: the addrinfo, then its sockaddr. */
+        PADDRINFOA ai = calloc(1, sizeof *ai + sizeof(SOCKADDR_IN6));
+        if (ai == NULL) {
+            freeaddrinfo(head);
+            winsock_ws2_sockets_list_addrinfo_free(&list);
+            return last_error = WSA_NOT_ENOUGH_MEMORY;
+        }
+        int len = (int)sizeof(SOCKADDR_IN6);
+        ai->ai_family = w->family;
+        ai->ai_socktype = w->socktype;
+        ai->ai_protocol = w->protocol;
+        ai->ai_addr = (struct sockaddr *)(ai + 1);
+        address_out(&w->addr, ai->ai_addr, &len);
+        ai->ai_addrlen = (size_t)len;
+        if (w->canonname.is_some) {
+            ai->ai_canonname = malloc(w->canonname.val.len + 1);
+            if (ai->ai_canonname) {
+                memcpy(ai->ai_canonname, w->canonname.val.ptr, w->canonname.val.len);
+                ai->ai_canonname[w->canonname.val.len] = '\0';
+            }
+        }
+        *tail = ai;
+        tail = &ai->ai_next;
+    }
+    winsock_ws2_sockets_list_addrinfo_free(&list);
+    *ppResult = head;
+    return succeed(0);
+}
+
+void WSAAPI freeaddrinfo(PADDRINFOA pAddrInfo) {
+    while (pAddrInfo != NULL) {
+        PADDRINFOA next = pAddrInfo->ai_next;
+        free(pAddrInfo->ai_canonname);
+        free(pAddrInfo);
+        pAddrInfo = next;
+    }
+}
+
+static int copy_out_string(char *dst, DWORD cap, const imports_string_t *s) {
+    if (dst == NULL || cap == 0) return 0;
+    if (!in_memory(dst, cap) || s->len + 1 > cap) return WSAEFAULT;
+    memcpy(dst, s->ptr, s->len);
+    dst[s->len] = '\0';
+    return 0;
+}
+
+int WSAAPI getnameinfo(const SOCKADDR *pSockaddr, socklen_t SockaddrLength, PCHAR pNodeBuffer, DWORD NodeBufferSize,
+                       PCHAR pServiceBuffer, DWORD ServiceBufferSize, INT Flags) {
+    wit_address addr;
+    imports_tuple2_string_string_t names;
+    wit_error err;
+    int code = address_in(pSockaddr, SockaddrLength, &addr);
+    if (code) return last_error = code;
+    if ((pNodeBuffer == NULL || NodeBufferSize == 0) && (pServiceBuffer == NULL || ServiceBufferSize == 0))
+        return last_error = WSAHOST_NOT_FOUND;
+    if (!winsock_ws2_sockets_getnameinfo(&addr, Flags, &names, &err)) return last_error = wsa_number(err);
+    code = copy_out_string(pNodeBuffer, NodeBufferSize, &names.f0);
+    if (!code) code = copy_out_string(pServiceBuffer, ServiceBufferSize, &names.f1);
+    imports_tuple2_string_string_free(&names);
+    if (code) return last_error = code;
+    return succeed(0);
+}
+
+char *gai_strerrorA(int ecode) {
+    switch (ecode) {
+    case 0: return "Success";
+    case EAI_AGAIN: return "A temporary failure in name resolution occurred.";
+    case EAI_BADFLAGS: return "An invalid value was provided for the ai_flags member.";
+    case EAI_FAIL: return "A nonrecoverable failure in name resolution occurred.";
+    case EAI_FAMILY: return "The ai_family member is not supported.";
+    case EAI_MEMORY: return "A memory allocation failure occurred.";
+    case EAI_NONAME: return "The name does not resolve for the supplied parameters.";
+    case EAI_SERVICE: return "The service is not supported for ai_socktype.";
+    case EAI_SOCKTYPE: return "The ai_socktype member is not supported.";
+    default: return "Unknown error.";
+    }
+}
+
+/* gethostbyname's result lives in storage owned by the library until the
+ * next call, as on Windows. */
+#define HOSTENT_MAX_ADDRS 35
+static struct {
+    HOSTENT h;
+    char name[NI_MAXHOST];
+    char *aliases[1];
+    char *addr_ptrs[HOSTENT_MAX_ADDRS + 1];
+    IN_ADDR addrs[HOSTENT_MAX_ADDRS];
+} host_storage;
+
+struct hostent *WSAAPI gethostbyname(const char *name) {
+    imports_string_t node;
+    winsock_ws2_sockets_addrinfo_hints_t hints = { 0, AF_INET, SOCK_STREAM, 0 };
+    winsock_ws2_sockets_list_addrinfo_t list;
+    wit_error err;
+    char local[NI_MAXHOST];
+    if (name == NULL) {
+        if (gethostname(local, sizeof local) != 0) return NULL;
+        name = local;
+    } else if (!string_ok(name)) {
+        fail(WSAEFAULT);
+        return NULL;
+    }
+    node = borrow_string(name);
+    if (!winsock_ws2_sockets_getaddrinfo(&node, NULL, &hints, &list, &err)) {
+        fail_with(err);
+        return NULL;
+    }
+    size_t count = 0;
+    const char *canon = name;
+    for (size_t i = 0; i < list.len && count < HOSTENT_MAX_ADDRS; i++) {
+        const wit_address *a = &list.ptr[i].addr;
+        if (a->tag != WINSOCK_WS2_TYPES_SOCKET_ADDRESS_IPV4) continue;
+        IN_ADDR in;
+        in.S_un.S_un_b.s_b1 = a->val.ipv4.address.f0;
+        in.S_un.S_un_b.s_b2 = a->val.ipv4.address.f1;
+        in.S_un.S_un_b.s_b3 = a->val.ipv4.address.f2;
+        in.S_un.S_un_b.s_b4 = a->val.ipv4.address.f3;
+        bool seen = false;
+        for (size_t j = 0; j < count; j++) seen |= host_storage.addrs[j].S_un.S_addr == in.S_un.S_addr;
+        if (!seen) host_storage.addrs[count++] = in;
+    }
+    size_t n = strlen(canon) < sizeof host_storage.name - 1 ? strlen(canon) : sizeof host_storage.name - 1;
+    memcpy(host_storage.name, canon, n);
+    host_storage.name[n] = '\0';
+    winsock_ws2_sockets_list_addrinfo_free(&list);
+    if (count == 0) {
+        fail(WSANO_DATA);
+        return NULL;
+    }
+    for (size_t i = 0; i < count; i++) host_storage.addr_ptrs[i] = (char *)&host_storage.addrs[i];
+    host_storage.addr_ptrs[count] = NULL;
+    host_storage.aliases[0] = NULL;
+    host_storage.h.h_name = host_storage.name;
+    host_storage.h.h_aliases = host_storage.aliases;
+    host_storage.h.h_addrtype = AF_INET;
+    host_storage.h.h_length = (short)sizeof(IN_ADDR);
+    host_storage.h.h_addr_list = host_storage.addr_ptrs;
+    succeed(0);
+    return &host_storage.h;
+}
+
+int WSAAPI gethostname(char *name, int namelen) {
+    imports_string_t got;
+    wit_error err;
+    if (name == NULL || namelen < 0 || !in_memory(name, (size_t)namelen)) return fail(WSAEFAULT);
+    if (!winsock_ws2_sockets_gethostname(&got, &err)) return fail_with(err);
+    int code = copy_out_string(name, (DWORD)namelen, &got);
+    if (namelen == 0) code = WSAEFAULT;
+    imports_string_free(&got);
+    if (code) return fail(code);
+    return succeed(0);
+}
+
+/* --- Address text (no host calls). --- */
+
+/* inet_addr: the classic forms a, a.b, a.b.c, a.b.c.d, each part decimal,
+ * octal (0...) or hex (0x...). INADDR_NONE for anything else. */
+unsigned long WSAAPI inet_addr(const char *cp) {
+    uint32_t parts[4];
+    int count = 0;
+    const char *p = cp;
+    if (cp == NULL || !string_ok(cp) || *cp == '\0') return INADDR_NONE;
+    for (;;) {
+        uint64_t value = 0;
+        int base = 10, digits = 0;
+        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
+            base = 16;
+            p += 2;
+        } else if (p[0] == '0') {
+            base = 8;
+        }
+        for (;; p++, digits++) {
+            int d;
+            if (*p >= '0' && *p <= '9') d = *p - '0';
+            else if (base == 16 && *p >= 'a' && *p <= 'f') d = *p - 'a' + 10;
+            else if (base == 16 && *p >= 'A' && *p <= 'F') d = *p - 'A' + 10;
+            else break;
+            if (d >= base) return INADDR_NONE;
+            value = value * (uint64_t)base + (uint64_t)d;
+            if (value > 0xffffffffu) return INADDR_NONE;
+        }
+        if (digits == 0 && base != 16) return INADDR_NONE;
+        if (count == 4) return INADDR_NONE;
+        parts[count++] = (uint32_t)value;
+        if (*p == '.') {
+            p++;
+            continue;
+        }
+        if (*p != '\0' && *p != ' ') return INADDR_NONE;
+        break;
+    }
+    uint32_t host;
+    switch (count) {
+    case 1: host = parts[0]; break;
+    case 2:
+        if (parts[0] > 0xff || parts[1] > 0xffffff) return INADDR_NONE;
+        host = parts[0] << 24 | parts[1];
+        break;
+    case 3:
+        if (parts[0] > 0xff || parts[1] > 0xff || parts[2] > 0xffff) return INADDR_NONE;
+        host = parts[0] << 24 | parts[1] << 16 | parts[2];
+        break;
+    default:
+        for (int i = 0; i < 4; i++)
+            if (parts[i] > 0xff) return INADDR_NONE;
+        host = parts[0] << 24 | parts[1] << 16 | parts[2] << 8 | parts[3];
+        break;
+    }
+    return htonl(host);
+}
+
+char *WSAAPI inet_ntoa(struct in_addr in) {
+    static char text[INET_ADDRSTRLEN];
+    snprintf(text, sizeof text, "%u.%u.%u.%u", in.S_un.S_un_b.s_b1, in.S_un.S_un_b.s_b2, in.S_un.S_un_b.s_b3,
+             in.S_un.S_un_b.s_b4);
+    return text;
+}
+
+/* Strict dotted-decimal, as inet_pton takes it: four parts of 1-3 digits,
+ * each at most 255, no leading zeros. */
+static int parse_ipv4(const char *s, const char *end, UCHAR out[4]) {
+    int part = 0;
+    while (part < 4) {
+        int value = 0, digits = 0;
+        while (s < end && *s >= '0' && *s <= '9') {
+            if (digits > 0 && value == 0) return 0;
+            value = value * 10 + (*s++ - '0');
+            if (++digits > 3 || value > 255) return 0;
+        }
+        if (digits == 0) return 0;
+        out[part++] = (UCHAR)value;
+        if (part < 4) {
+            if (s >= end || *s != '.') return 0;
+            s++;
+        }
+    }
+    return s == end;
+}
+
+static int hex_value(char c) {
+    if (c >= '0' && c <= '9') return c - '0';
+    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+    return -1;
+}
+
+static int parse_ipv6(const char *s, UCHAR out[16]) {
+    uint16_t words[8];
+    int count = 0, gap = -1;
+    const char *end = s + strlen(s);
+    if (s[0] == ':') {
+        if (s[1] != ':') return 0;
+        s += 2;
+        gap = 0;
+        if (s == end) goto done;
+    }
+    while (s < end) {
+        const char *start = s;
+        int value = 0, digits = 0, d;
+        while ((d = hex_value(*s)) >= 0 && digits < 5) {
+            value = value * 16 + d;
+            s++;
+            digits++;
+        }
+        if (*s == '.') {
+            /* An embedded IPv4 address ends the text. */
+            UCHAR v4[4];
+            if (count > 6 || !parse_ipv4(start, end, v4)) return 0;
+            words[count++] = (uint16_t)(v4[0] << 8 | v4[1]);
+            words[count++] = (uint16_t)(v4[2] << 8 | v4[3]);
+            s = end;
+            break;
+        }
+        if (digits == 0 || digits > 4 || count == 8) return 0;
+        words[count++] = (uint16_t)value;
+        if (s == end) break;
+        if (*s != ':') return 0;
+        s++;
+        if (*s == ':') {
+            if (gap >= 0) return 0;
+            gap = count;
+            s++;
+            if (s == end) break;
+        } else if (s == end) {
+            return 0;
+        }
+    }
+done:
+    if (gap < 0 && count != 8) return 0;
+    if (gap >= 0 && count > 7) return 0;
+    memset(out, 0, 16);
+    int tail = gap < 0 ? 0 : count - gap;
+    int head = count - tail;
+    for (int i = 0; i < head; i++) {
+        out[2 * i] = (UCHAR)(words[i] >> 8);
+        out[2 * i + 1] = (UCHAR)words[i];
+    }
+    for (int i = 0; i < tail; i++) {
+        int at = 8 - tail + i;
+        out[2 * at] = (UCHAR)(words[head + i] >> 8);
+        out[2 * at + 1] = (UCHAR)words[head + i];
+    }
+    return 1;
+}
+
+INT WSAAPI inet_pton(INT Family, PCSTR pszAddrString, PVOID pAddrBuf) {
+    if (Family != AF_INET && Family != AF_INET6) return fail(WSAEAFNOSUPPORT);
+    if (pszAddrString == NULL || pAddrBuf == NULL || !string_ok(pszAddrString) ||
+        !in_memory(pAddrBuf, Family == AF_INET ? 4 : 16))
+        return fail(WSAEFAULT);
+    int ok = Family == AF_INET ? parse_ipv4(pszAddrString, pszAddrString + strlen(pszAddrString), pAddrBuf)
+                               : parse_ipv6(pszAddrString, pAddrBuf);
+    return succeed(ok);
+}
+
+/* RFC 5952 text: lowercase hex, the longest run of two or more zero words
+ * as "::", IPv4-mapped and -compatible addresses with a dotted tail. */
+static void format_ipv6(const UCHAR *b, char *text) {
+    uint16_t w[8];
+    int best = -1, best_len = 0;
+    for (int i = 0; i < 8; i++) w[i] = (uint16_t)(b[2 * i] << 8 | b[2 * i + 1]);
+    for (int i = 0; i < 8;) {
+        int j = i;
+        while (j < 8 && w[j] == 0) j++;
+        if (j - i > best_len) {
+            best = i;
+            best_len = j - i;
+        }
+        i = j > i ? j : i + 1;
+    }
+    if (best_len < 2) best = -1;
+    bool dotted = best == 0 && (best_len == 5 && w[5] == 0xffff);
+    char *p = text;
+    for (int i = 0; i < (dotted ? 6 : 8); i++) {
+        if (i == best) {
+            p += sprintf(p, "::");
+            i += best_len - 1;
+            continue;
+        }
+        if (i > 0 && p[-1] != ':') *p++ = ':';
+        p += sprintf(p, "%x", w[i]);
+    }
+    if (dotted) p += sprintf(p, ":%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
+    *p = '\0';
+}
+
+PCSTR WSAAPI inet_ntop(INT Family, const VOID *pAddr, PSTR pStringBuf, size_t StringBufSize) {
+    char text[INET6_ADDRSTRLEN];
+    if (Family != AF_INET && Family != AF_INET6) {
+        fail(WSAEAFNOSUPPORT);
+        return NULL;
+    }
+    if (pAddr == NULL || !in_memory(pAddr, Family == AF_INET ? 4 : 16)) {
+        fail(WSAEFAULT);
+        return NULL;
+    }
+    const UCHAR *b = pAddr;
+    if (Family == AF_INET) snprintf(text, sizeof text, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+    else format_ipv6(b, text);
+    if (pStringBuf == NULL || !in_memory(pStringBuf, StringBufSize) || strlen(text) + 1 > StringBufSize) {
+        fail(WSA_INVALID_PARAMETER);
+        return NULL;
+    }
+    memcpy(pStringBuf, text, strlen(text) + 1);
+    succeed(0);
+    return pStringBuf;
+}

@@ -1,0 +1,117 @@
+//! The headers, library sources and generated bindings embedded in
+//! winsock-cc, unpacked once (and the library compiled once) into a cache
+//! directory named by their hash and the clang used.
+
+use anyhow::{Context, Result, bail};
+use sha2::{Digest, Sha256};
+use std::path::{Path, PathBuf};
+
+use crate::toolchain::Toolchain;
+
+macro_rules! embed {
+    ($dir:literal, $name:literal) => {
+        ($dir, $name, include_bytes!(concat!("../", $dir, "/", $name)) as &[u8])
+    };
+}
+macro_rules! generated {
+    ($name:literal) => {
+        ("lib", $name, include_bytes!(concat!(env!("OUT_DIR"), "/bindings/", $name)) as &[u8])
+    };
+}
+
+/// (directory, file name, contents).
+const FILES: &[(&str, &str, &[u8])] = &[
+    embed!("include", "winsock2.h"),
+    embed!("include", "winsock.h"),
+    embed!("include", "ws2tcpip.h"),
+    embed!("include", "windows.h"),
+    embed!("lib", "winsock.c"),
+    embed!("lib", "windows.c"),
+    embed!("lib", "start.c"),
+    generated!("imports.h"),
+    generated!("imports.c"),
+    generated!("imports_component_type.o"),
+];
+
+/// Library sources compiled once per support directory.
+const LIBRARY_SOURCES: &[&str] = &["start.c", "winsock.c", "windows.c", "imports.c"];
+
+pub struct SupportDir {
+    root: PathBuf,
+}
+
+impl SupportDir {
+    pub fn ensure(tools: &Toolchain, verbose: bool) -> Result<Self> {
+        let mut hash = Sha256::new();
+        hash.update(env!("CARGO_PKG_VERSION"));
+        hash.update(tools.clang.as_os_str().as_encoded_bytes());
+        for (dir, name, contents) in FILES {
+            hash.update(dir);
+            hash.update(name);
+            hash.update((contents.len() as u64).to_le_bytes());
+            hash.update(contents);
+        }
+        let digest = hash.finalize();
+        let tag: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
+        let root = cache_root().join(format!("cc-{tag}"));
+        let support = SupportDir { root };
+        if support.root.join("ready").exists() {
+            return Ok(support);
+        }
+
+        // Build into a private directory, then rename: concurrent first runs
+        // never see a half-built library.
+        let staging = support.root.with_extension(format!("tmp-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&staging);
+        for (dir, name, contents) in FILES {
+            let path = staging.join(dir).join(name);
+            std::fs::create_dir_all(path.parent().unwrap())
+                .with_context(|| format!("creating {}", staging.display()))?;
+            std::fs::write(&path, contents).with_context(|| format!("writing {}", path.display()))?;
+        }
+        let staged = SupportDir { root: staging.clone() };
+        for source in LIBRARY_SOURCES {
+            let object = staging.join("lib").join(Path::new(source).with_extension("o"));
+            let status = tools.clang_for_guest(&staged, verbose, |cmd| {
+                cmd.args(["-O2", "-Wall", "-c"]).arg(staging.join("lib").join(source)).arg("-o").arg(&object);
+            })?;
+            if !status.success() {
+                bail!("compiling the Winsock library ({source}) failed; is the C toolchain complete?");
+            }
+        }
+        std::fs::write(staging.join("ready"), b"")?;
+        if let Err(error) = std::fs::rename(&staging, &support.root) {
+            let _ = std::fs::remove_dir_all(&staging);
+            if !support.root.join("ready").exists() {
+                return Err(error).with_context(|| format!("creating {}", support.root.display()));
+            }
+        }
+        Ok(support)
+    }
+
+    pub fn include_dir(&self) -> PathBuf {
+        self.root.join("include")
+    }
+
+    /// The start file, the library and the bindings (with the custom section
+    /// that tells the component encoder the winsock:ws2 import types).
+    pub fn library_objects(&self) -> Vec<PathBuf> {
+        let lib = self.root.join("lib");
+        let mut objects: Vec<PathBuf> =
+            LIBRARY_SOURCES.iter().map(|s| lib.join(Path::new(s).with_extension("o"))).collect();
+        objects.push(lib.join("imports_component_type.o"));
+        objects
+    }
+}
+
+fn cache_root() -> PathBuf {
+    if let Some(dir) = std::env::var_os("WINSOCK_CC_CACHE") {
+        return PathBuf::from(dir);
+    }
+    let base = std::env::var_os("WINSOCK_CACHE_DIR")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("winsock-wasm")))
+        .or_else(|| std::env::var_os("HOME").map(|d| PathBuf::from(d).join(".cache/winsock-wasm")))
+        .unwrap_or_else(|| std::env::temp_dir().join("winsock-wasm"));
+    base
+}
