@@ -618,11 +618,21 @@ impl WinsockCtx {
                 Ok(entry.readable_bytes()?)
             }
             SIOCATMARK => {
-                // Windows answers TRUE when no urgent data waits to be read.
-                // Linux reports "at the urgent mark" once urgent data is
-                // next to read, which is when Windows says FALSE.
-                let at_mark = sioc_at_mark(entry.socket()).unwrap_or(false);
-                Ok(u32::from(!at_mark))
+                // Windows answers TRUE when no urgent (OOB) data waits to be
+                // read (SPEC 7). Out of line, Linux holds the urgent byte
+                // apart and a peeking MSG_OOB read finds it; inline, Linux
+                // reports "at the urgent mark" once it is next to read.
+                let sock = entry.socket();
+                let urgent_waiting = if sock.out_of_band_inline().unwrap_or(false) {
+                    sioc_at_mark(sock).unwrap_or(false)
+                } else {
+                    let mut byte = [std::mem::MaybeUninit::<u8>::uninit()];
+                    matches!(
+                        sock.recv_with_flags(&mut byte, libc::MSG_OOB | libc::MSG_PEEK | libc::MSG_DONTWAIT),
+                        Ok(n) if n > 0
+                    )
+                };
+                Ok(u32::from(!urgent_waiting))
             }
             _ => Err(WsaError::OpNotSupp.into()),
         }

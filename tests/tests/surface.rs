@@ -278,3 +278,59 @@ fn select_and_wsapoll_follow_winsock_readiness() {
         ],
     );
 }
+
+#[test]
+fn the_safe_crate_covers_ipv6_peek_timeouts_atmark_and_refused_nonblocking_connects() {
+    let mut config = GuestConfig::default();
+    let v6: winsock_host::NetRule = "::1".parse().unwrap();
+    config.grants.allow_connect(v6.clone()).allow_bind(v6);
+    let (code, out) = run("conformance", &["crate-surface"], config);
+    assert_eq!(code, 0, "{out}");
+    assert_eq!(
+        out,
+        "listener is v6 loopback: true
+accepted peer is the client: true
+v6only default: Ok(true)
+peek: Ok(4) \"peek\"
+FIONREAD after peek: Ok(8)
+at mark: Ok(true)
+recv after peek: \"peekaboo\"
+recv with nothing sent: Err(10060), waited >= 140 ms: true
+connection still usable: Ok(1)
+keepalive set/get: Ok(()) Ok(true)
+IP_TTL on an IPv6 socket: Err(10042)
+nodelay set/get: Ok(()) Ok(true)
+broadcast set/get: Ok(()) Ok(true)
+send_to over v6: Ok(8)
+recv_from over v6: \"datagram\" from the sender's port: true
+ttl set/get: Ok(()) Ok(42)
+nonblocking connect: Err(10035)
+select: in write set false, in except set true
+SO_ERROR: Ok(Some(10061))
+cleanup: Ok(())
+"
+    );
+}
+
+#[test]
+fn siocatmark_is_false_exactly_while_urgent_data_waits() {
+    let (guest, mut peer) = spawn_with_peer("atmark", &[], GuestConfig::default());
+    let mut go = [0u8; 1];
+    peer.read_exact(&mut go).unwrap();
+    // 'a' is normal data, 'b' the urgent byte (Linux marks a MSG_OOB
+    // send's last byte).
+    peer.write_all(b"a").unwrap();
+    let sock = socket2::SockRef::from(&peer);
+    sock.send_out_of_band(b"b").unwrap();
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, winsock_host::command::Exit::Code(0)), "{out}");
+    assert_eq!(
+        out,
+        "at mark before any data: Ok(true)
+at mark with urgent data waiting: Ok(false)
+recv MSG_OOB: Ok(\"b\")
+at mark after reading it: Ok(true)
+recv normal data: \"a\"
+"
+    );
+}

@@ -370,6 +370,11 @@ impl Socket {
         Socket::new(false, SocketType::Datagram)
     }
 
+    /// A UDP socket over IPv6.
+    pub fn udp_v6() -> Result<Socket> {
+        Socket::new(true, SocketType::Datagram)
+    }
+
     /// A TCP socket listening on `addr`.
     pub fn listen_tcp(addr: SocketAddr, backlog: i32) -> Result<Socket> {
         let s = Socket::new(addr.is_ipv6(), SocketType::Stream)?;
@@ -625,6 +630,52 @@ impl Socket {
     /// TCP_NODELAY.
     pub fn nodelay(&self) -> Result<bool> {
         Ok(self.get_int(raw::IPPROTO_TCP, raw::TCP_NODELAY)? != 0)
+    }
+
+    /// ioctlsocket(SIOCATMARK): true when no urgent (OOB) data is waiting,
+    /// i.e. the next recv reads normal data (Windows' sense, SPEC 7).
+    pub fn at_mark(&self) -> Result<bool> {
+        Ok(wsa(sockets::ioctlsocket(self.handle, raw::SIOCATMARK, 0))? != 0)
+    }
+
+    /// SO_KEEPALIVE.
+    pub fn set_keepalive(&self, on: bool) -> Result<()> {
+        self.set_int(raw::SOL_SOCKET, raw::SO_KEEPALIVE, i32::from(on))
+    }
+
+    /// SO_KEEPALIVE.
+    pub fn keepalive(&self) -> Result<bool> {
+        Ok(self.get_int(raw::SOL_SOCKET, raw::SO_KEEPALIVE)? != 0)
+    }
+
+    /// SO_BROADCAST (datagram sockets).
+    pub fn set_broadcast(&self, on: bool) -> Result<()> {
+        self.set_int(raw::SOL_SOCKET, raw::SO_BROADCAST, i32::from(on))
+    }
+
+    /// SO_BROADCAST.
+    pub fn broadcast(&self) -> Result<bool> {
+        Ok(self.get_int(raw::SOL_SOCKET, raw::SO_BROADCAST)? != 0)
+    }
+
+    /// IP_TTL.
+    pub fn set_ttl(&self, ttl: u32) -> Result<()> {
+        self.set_int(raw::IPPROTO_IP, raw::IP_TTL, ttl as i32)
+    }
+
+    /// IP_TTL.
+    pub fn ttl(&self) -> Result<u32> {
+        Ok(self.get_int(raw::IPPROTO_IP, raw::IP_TTL)? as u32)
+    }
+
+    /// IPV6_V6ONLY (TRUE on a new AF_INET6 socket, as on Windows).
+    pub fn set_only_v6(&self, on: bool) -> Result<()> {
+        self.set_int(raw::IPPROTO_IPV6, raw::IPV6_V6ONLY, i32::from(on))
+    }
+
+    /// IPV6_V6ONLY.
+    pub fn only_v6(&self) -> Result<bool> {
+        Ok(self.get_int(raw::IPPROTO_IPV6, raw::IPV6_V6ONLY)? != 0)
     }
 }
 

@@ -73,6 +73,8 @@ fn main() {
         "udp" => udp(port()),
         "select" => select(port()),
         "lookup" => lookup(port()),
+        "crate-surface" => crate_surface(),
+        "atmark" => atmark(port()),
         other => {
             say(format!("unknown scenario {other:?}"));
             std::process::exit(2);
@@ -1127,4 +1129,91 @@ fn lookup(port: u16) {
             sockets::connect(s, to_wit(*addr)),
         );
     }
+}
+
+/// The safe crate over the issue-3 surface: IPv6, MSG_PEEK, SO_RCVTIMEO,
+/// SIOCATMARK, FIONREAD, the typed options, UDP over IPv6, and a failed
+/// nonblocking connect seen in select's except set and SO_ERROR.
+fn crate_surface() {
+    use winsock_guest::{Socket, Winsock};
+    let wsa = Winsock::startup(2, 2).expect("startup");
+    let v6_loopback: SocketAddr = "[::1]:0".parse().unwrap();
+
+    let l = Socket::listen_tcp(v6_loopback, 5).expect("listen on ::1");
+    let at = l.local_addr().expect("local_addr");
+    say(format!("listener is v6 loopback: {}", at.is_ipv6() && at.ip().is_loopback()));
+    let c = Socket::connect_tcp(at).expect("connect ::1");
+    let (a, peer) = l.accept().expect("accept");
+    say(format!("accepted peer is the client: {}", peer == c.local_addr().unwrap()));
+    say(format!("v6only default: {:?}", a.only_v6()));
+
+    c.send_all(b"peekaboo").expect("send");
+    let mut buf = [0u8; 4];
+    say(format!("peek: {:?} {:?}", a.peek(&mut buf), String::from_utf8_lossy(&buf)));
+    say(format!("FIONREAD after peek: {:?}", a.bytes_available()));
+    say(format!("at mark: {:?}", a.at_mark()));
+    let mut all = [0u8; 16];
+    let n = a.recv(&mut all).expect("recv");
+    say(format!("recv after peek: {:?}", String::from_utf8_lossy(&all[..n])));
+
+    a.set_recv_timeout(Some(Duration::from_millis(150))).expect("SO_RCVTIMEO");
+    let started = Instant::now();
+    let r = a.recv(&mut all);
+    say(format!("recv with nothing sent: {:?}, waited >= 140 ms: {}", r.map_err(|e| e.code()), started.elapsed() >= Duration::from_millis(140)));
+    say(format!("connection still usable: {:?}", c.send(b"x").and_then(|_| a.recv(&mut all))));
+
+    say(format!("keepalive set/get: {:?} {:?}", c.set_keepalive(true), c.keepalive()));
+    say(format!("IP_TTL on an IPv6 socket: {:?}", c.set_ttl(42).map_err(|e| e.code())));
+    say(format!("nodelay set/get: {:?} {:?}", c.set_nodelay(true), c.nodelay()));
+
+    let u = Socket::udp_v6().expect("udp v6");
+    u.bind(v6_loopback).expect("bind udp ::1");
+    let to = u.local_addr().unwrap();
+    let u2 = Socket::udp_v6().expect("udp v6");
+    say(format!("broadcast set/get: {:?} {:?}", u2.set_broadcast(true), u2.broadcast()));
+    say(format!("send_to over v6: {:?}", u2.send_to(b"datagram", to)));
+    let (n, from) = u.recv_from(&mut all).expect("recv_from");
+    say(format!("recv_from over v6: {:?} from the sender's port: {}", String::from_utf8_lossy(&all[..n]), from.port() == u2.local_addr().unwrap().port()));
+
+    // A refused nonblocking connect: WSAEWOULDBLOCK, then the except set
+    // and SO_ERROR tell the failure (SPEC 6).
+    let closed = {
+        let t = Socket::listen_tcp("127.0.0.1:0".parse().unwrap(), 1).unwrap();
+        t.local_addr().unwrap()
+    };
+    let nb = Socket::tcp_v4().unwrap();
+    say(format!("ttl set/get: {:?} {:?}", nb.set_ttl(42), nb.ttl()));
+    nb.set_nonblocking(true).unwrap();
+    say(format!("nonblocking connect: {:?}", nb.connect(closed).map_err(|e| e.code())));
+    let ready = winsock_guest::select(&[], &[&nb], &[&nb], Some(Duration::from_secs(5))).expect("select");
+    say(format!("select: in write set {}, in except set {}", ready.write.contains(&nb.raw()), ready.except.contains(&nb.raw())));
+    say(format!("SO_ERROR: {:?}", nb.take_error().map(|e| e.map(|e| e.code()))));
+    drop((a, c, l, u, u2, nb));
+    say(format!("cleanup: {:?}", wsa.cleanup()));
+}
+
+/// SIOCATMARK around urgent data: the peer sends "ab" with 'b' urgent.
+fn atmark(port: u16) {
+    use winsock_guest::{Socket, Winsock};
+    let _wsa = Winsock::startup(2, 2).expect("startup");
+    let s = Socket::connect_tcp(SocketAddr::from(([127, 0, 0, 1], port))).expect("connect");
+    say(format!("at mark before any data: {:?}", s.at_mark()));
+    let mut go = [0u8; 1];
+    s.send(b"g").expect("send go");
+    // Wait until the normal byte is here (the urgent one comes with it).
+    s.peek(&mut go).expect("peek");
+    std::thread::sleep(Duration::from_millis(100));
+    say(format!("at mark with urgent data waiting: {:?}", s.at_mark()));
+    let mut buf = [0u8; 4];
+    let n = wsa_recv_oob(&s, &mut buf);
+    say(format!("recv MSG_OOB: {n:?}"));
+    say(format!("at mark after reading it: {:?}", s.at_mark()));
+    let n = s.recv(&mut buf).expect("recv");
+    say(format!("recv normal data: {:?}", String::from_utf8_lossy(&buf[..n])));
+}
+
+fn wsa_recv_oob(s: &winsock_guest::Socket, buf: &mut [u8]) -> Result<String, i32> {
+    sockets::recv(s.raw(), buf.len() as i32, raw::MSG_OOB)
+        .map(|d| String::from_utf8_lossy(&d).into_owned())
+        .map_err(|e| WsaError::from(e).code())
 }
