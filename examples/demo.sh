@@ -8,6 +8,7 @@ cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "demo: cargo not found; install Rust with rustup first" >&2; exit 1; }
 command -v python3 >/dev/null || { echo "demo: python3 not found (it plays the native peers)" >&2; exit 1; }
 rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
+bash guest/c/install-toolchain.sh
 cargo build --release --bins
 cargo build --release --target wasm32-wasip2 -p echo-server -p http-client
 
@@ -46,4 +47,31 @@ for _ in $(seq 50); do python3 -c "import socket;socket.create_connection(('127.
 echo
 echo "== the same client without a grant: denied, WSAEACCES in the guest, one line for the operator"
 "$RUN" "$GUESTS/http-client.wasm" "127.0.0.1:$HTTP_PORT" /index.txt || echo "(exit code $?)"
+
+echo
+echo "== legacy C: the HTTP client compiled unchanged with winsock-cc, resolving localhost with gethostbyname"
+target/release/winsock-cc -O2 -Wall examples/c/http-client/http_client.c -o "$GUESTS/c-http-client.wasm" -lws2_32
+"$RUN" --allow-connect "127.0.0.1:$HTTP_PORT" --allow-lookup=localhost "$GUESTS/c-http-client.wasm" localhost "$HTTP_PORT" /index.txt
+
+echo
+echo "== legacy C: the select() echo server, two native clients at once"
+target/release/winsock-cc -O2 -Wall examples/c/echo-server/echo_server.c -o "$GUESTS/c-echo-server.wasm" -lws2_32
+"$RUN" --allow-bind "127.0.0.1:$ECHO_PORT" "$GUESTS/c-echo-server.wasm" 127.0.0.1 "$ECHO_PORT" --max-clients 2 &
+pids+=($!)
+python3 - "$ECHO_PORT" <<'PY'
+import socket, sys, time
+port = int(sys.argv[1])
+def connect():
+    for _ in range(100):
+        try:
+            return socket.create_connection(("127.0.0.1", port))
+        except OSError:
+            time.sleep(0.05)
+a, b = connect(), connect()
+a.sendall(b"first client\n"); b.sendall(b"second client\n")
+for s in (a, b):
+    s.shutdown(socket.SHUT_WR)
+    print("native client got back:", s.recv(1024).decode().strip())
+PY
+wait "${pids[-1]}"
 rm -rf "$webroot"

@@ -8,14 +8,8 @@ cd "$(dirname "$0")/.."
 command -v cargo >/dev/null || { echo "tests/run.sh: cargo not found; install Rust with rustup first" >&2; exit 1; }
 rustup target list --installed | grep -qx wasm32-wasip2 || rustup target add wasm32-wasip2
 
-# The C guests' toolchain (winsock-cc drives it): Debian's clang, lld, wasi-libc
-# and clang's wasm32 runtime library.
-c_packages="clang lld wasi-libc libclang-rt-14-dev-wasm32"
-if ! dpkg -s $c_packages >/dev/null 2>&1; then
-  sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"
-  $sudo apt-get update -q
-  DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -q $c_packages
-fi
+# The C guests' toolchain (winsock-cc drives it), from Debian's packages.
+bash guest/c/install-toolchain.sh
 
 # The Python guest's toolchain, from PyPI; its scripts may land outside PATH.
 componentize_py_version=0.25.1

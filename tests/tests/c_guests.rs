@@ -1,0 +1,263 @@
+//! Legacy C programs compiled by winsock-cc (tests/c/build.sh) and run as
+//! components: the conformance programs against their expected output
+//! (written from SPEC, tests/c/conformance/*.expected), the C examples
+//! against native clients and servers, and winsock-cc's own behaviour.
+
+use std::io::{Read, Write};
+use std::net::{Shutdown, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+use winsock_host::command::Exit;
+use winsock_host::{Grants, LookupGrant, NetRule};
+use winsock_tests::*;
+
+const T: Duration = Duration::from_secs(10);
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
+}
+
+/// What every conformance program runs with: loopback (v4 and v6) for
+/// connect and bind, and lookups of "localhost" only.
+fn conformance_config() -> GuestConfig {
+    let mut grants = Grants::deny_all();
+    for rule in ["127.0.0.1", "::1"] {
+        let rule: NetRule = rule.parse().unwrap();
+        grants.allow_connect(rule.clone()).allow_bind(rule);
+    }
+    grants.allow_lookup(LookupGrant::Names(vec!["localhost".into()]));
+    GuestConfig {
+        grants,
+        ..GuestConfig::default()
+    }
+}
+
+/// Runs `tests/c/conformance/NAME.c` (built as `c-NAME`) and compares its
+/// whole output with `NAME.expected`.
+fn conformance(name: &str) {
+    let expected_path = repo().join(format!("tests/c/conformance/{name}.expected"));
+    let expected = std::fs::read_to_string(&expected_path)
+        .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
+    let (code, out) = run(&format!("c-{name}"), &[], conformance_config());
+    if out != expected {
+        let mut report = String::new();
+        let (exp, got): (Vec<_>, Vec<_>) = (expected.lines().collect(), out.lines().collect());
+        for i in 0..exp.len().max(got.len()) {
+            let (e, g) = (exp.get(i).copied(), got.get(i).copied());
+            if e != g {
+                report += &format!("line {}:\n  expected {:?}\n  got      {:?}\n", i + 1, e.unwrap_or("<none>"), g.unwrap_or("<none>"));
+            }
+        }
+        panic!("{name}: output differs from {}\n{report}", expected_path.display());
+    }
+    assert_eq!(code, 0, "{name} exit code");
+}
+
+macro_rules! conformance_tests {
+    ($($name:ident),* $(,)?) => {
+        $(#[test] fn $name() { conformance(stringify!($name)); })*
+
+        /// Every program in tests/c/conformance has a test above.
+        #[test]
+        fn every_conformance_program_is_tested() {
+            let listed = [$(stringify!($name)),*];
+            for entry in std::fs::read_dir(repo().join("tests/c/conformance")).unwrap() {
+                let path = entry.unwrap().path();
+                if path.extension().is_some_and(|e| e == "c") {
+                    let stem = path.file_stem().unwrap().to_str().unwrap().to_string();
+                    assert!(listed.contains(&stem.as_str()), "{stem}.c has no test in c_guests.rs");
+                    assert!(path.with_extension("expected").exists(), "{stem}.c has no .expected");
+                }
+            }
+        }
+    };
+}
+
+conformance_tests!(
+    constants, lifecycle, handles, tcp, options, timeouts, nonblocking, select, poll, udp, ipv6,
+    lookup, shutdown,
+);
+
+// --- The C examples, driven by native peers. ---
+
+#[test]
+fn c_echo_server_serves_concurrent_native_clients() {
+    let guest = spawn("c-echo-server", &["127.0.0.1", "0", "--max-clients", "6"], GuestConfig::default());
+    let line = guest.wait_for_line("listening on ", T);
+    let addr = line.trim_start_matches("listening on ").trim().to_string();
+    // Six clients at once, each sending in two halves with a pause between:
+    // only a server that multiplexes with select() answers them all.
+    let clients: Vec<_> = (0..6u32)
+        .map(|i| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let mut c = TcpStream::connect(&addr).unwrap();
+                let msg: Vec<u8> = (0..200_000u32).map(|b| (b.wrapping_mul(i + 3)) as u8).collect();
+                c.write_all(&msg[..100_000]).unwrap();
+                std::thread::sleep(Duration::from_millis(100));
+                c.write_all(&msg[100_000..]).unwrap();
+                c.shutdown(Shutdown::Write).unwrap();
+                let (back, end) = read_to_end(&mut c, T);
+                assert!(back == msg, "client {i} got {} bytes back, not its 200000", back.len());
+                assert_eq!(end, PeerEnd::Eof);
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().unwrap();
+    }
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
+}
+
+/// A native HTTP/1.0 server answering one request; the thread returns it.
+fn one_shot_http_server() -> (u16, std::thread::JoinHandle<String>) {
+    let (l, port) = listener();
+    let server = std::thread::spawn(move || {
+        let mut s = accept_within(&l, T).expect("client connects");
+        let mut req = Vec::new();
+        let mut buf = [0u8; 1024];
+        s.set_read_timeout(Some(T)).unwrap();
+        while !req.ends_with(b"\r\n\r\n") {
+            let n = s.read(&mut buf).unwrap();
+            assert!(n > 0, "request ended early: {:?}", String::from_utf8_lossy(&req));
+            req.extend_from_slice(&buf[..n]);
+        }
+        s.write_all(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello from a native server\n").unwrap();
+        String::from_utf8(req).unwrap()
+    });
+    (port, server)
+}
+
+#[test]
+fn c_http_client_resolves_with_gethostbyname_and_fetches() {
+    let (port, server) = one_shot_http_server();
+    let (code, out) = run("c-http-client", &["localhost", &port.to_string(), "/hello.txt"], conformance_config());
+    let request = server.join().unwrap();
+    assert!(request.starts_with("GET /hello.txt HTTP/1.0\r\n"), "{request}");
+    assert_eq!(code, 0, "{out}");
+    assert!(out.starts_with("HTTP/1.0 200 OK\r\n"), "{out}");
+    assert!(out.ends_with("\r\n\r\nhello from a native server\n"), "{out}");
+}
+
+/// The same program through the binaries a user runs: winsock-run with
+/// flags; failures print the WSA code on stderr.
+fn winsock_run(args: &[&str]) -> (i32, String, String) {
+    let out = Command::new(host_binary("winsock-run"))
+        .args(args)
+        .output()
+        .expect("winsock-run runs");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn c_http_client_reports_a_refused_port_as_10061() {
+    let (l, port) = listener();
+    drop(l);
+    let wasm = guest_path("c-http-client");
+    let (code, out, err) = winsock_run(&["--allow-connect", "127.0.0.1", wasm.to_str().unwrap(), "127.0.0.1", &port.to_string()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("10061"), "stderr: {err}");
+    assert!(out.is_empty(), "{out}");
+}
+
+#[test]
+fn c_http_client_reports_an_unknown_host_as_11001() {
+    let (l, port) = listener();
+    let wasm = guest_path("c-http-client");
+    // No lookup grant: the name is refused as not found, no packet leaves.
+    let (code, out, err) = winsock_run(&["--allow-connect", "127.0.0.1", wasm.to_str().unwrap(), "no-such-host.invalid", &port.to_string()]);
+    assert_eq!(code, 1, "{out}{err}");
+    assert!(err.contains("11001"), "stderr: {err}");
+    assert!(err.contains("denied lookup"), "stderr names the denial: {err}");
+    assert!(accept_within(&l, Duration::from_millis(200)).is_none());
+}
+
+// --- winsock-cc itself. ---
+
+fn winsock_cc(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> (i32, String) {
+    let out = Command::new(host_binary("winsock-cc"))
+        .args(args)
+        .current_dir(dir)
+        .envs(env.iter().copied())
+        .output()
+        .expect("winsock-cc runs");
+    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    (out.status.code().unwrap_or(-1), text)
+}
+
+fn scratch(name: &str) -> PathBuf {
+    let dir = std::env::temp_dir().join(format!("winsock-cc-test-{name}-{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    std::fs::create_dir_all(&dir).unwrap();
+    dir
+}
+
+const TWO_FILES_MAIN: &str = r#"#include <windows.h>
+#include <winsock2.h>
+#include <stdio.h>
+#pragma comment(lib, "Ws2_32.lib")
+int open_and_close(void);
+int main(void) {
+    WSADATA wsaData;
+    if (WSAStartup(MAKEWORD(2, 2), &wsaData) != 0) return 1;
+    printf("version %d.%d, close: %d\n", LOBYTE(wsaData.wVersion), HIBYTE(wsaData.wVersion), open_and_close());
+    WSACleanup();
+    return 0;
+}
+"#;
+const TWO_FILES_HELPER: &str = r#"#include <winsock2.h>
+int open_and_close(void) {
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    if (s == INVALID_SOCKET) return WSAGetLastError();
+    return closesocket(s) == SOCKET_ERROR ? WSAGetLastError() : 0;
+}
+"#;
+
+#[test]
+fn winsock_cc_compiles_separately_and_links_objects() {
+    let dir = scratch("objects");
+    std::fs::write(dir.join("main.c"), TWO_FILES_MAIN).unwrap();
+    std::fs::write(dir.join("helper.c"), TWO_FILES_HELPER).unwrap();
+    let (code, out) = winsock_cc(&["-O1", "-Wall", "-Werror", "-c", "helper.c", "-o", "helper.o"], &dir, &[]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out) = winsock_cc(&["-g", "-Wall", "-Werror", "main.c", "helper.o", "-o", "prog.wasm", "-lws2_32", "-lwsock32"], &dir, &[]);
+    assert_eq!(code, 0, "{out}");
+    let (code, out, err) = winsock_run(&[dir.join("prog.wasm").to_str().unwrap()]);
+    assert_eq!((code, out.as_str()), (0, "version 2.2, close: 0\n"), "{err}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn winsock_cc_reports_compile_errors_and_leaves_no_output() {
+    let dir = scratch("errors");
+    std::fs::write(dir.join("bad.c"), "#include <winsock2.h>\nint main(void) { return undeclared; }\n").unwrap();
+    let (code, out) = winsock_cc(&["bad.c", "-o", "bad.wasm"], &dir, &[]);
+    assert_ne!(code, 0);
+    assert!(out.contains("undeclared"), "{out}");
+    assert!(!dir.join("bad.wasm").exists());
+    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    assert_eq!(leftovers.len(), 1, "only the source remains: {leftovers:?}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn winsock_cc_names_a_missing_toolchain() {
+    let dir = scratch("missing");
+    std::fs::write(dir.join("main.c"), TWO_FILES_MAIN).unwrap();
+    let (code, out) = winsock_cc(&["main.c"], &dir, &[("WINSOCK_CC_CLANG", "/nonexistent/clang")]);
+    assert_ne!(code, 0);
+    assert!(out.contains("/nonexistent/clang"), "{out}");
+    let (code, out) = winsock_cc(&["main.c"], &dir, &[("PATH", "/nonexistent")]);
+    assert_ne!(code, 0);
+    assert!(out.contains("clang not found") && out.contains("apt-get install clang lld wasi-libc"), "{out}");
+    let (code, out) = winsock_cc(&["main.c"], &dir, &[("WASI_SYSROOT", "/nonexistent/sysroot")]);
+    assert_ne!(code, 0);
+    assert!(out.contains("wasi-libc"), "{out}");
+    std::fs::remove_dir_all(&dir).unwrap();
+}
