@@ -56,7 +56,12 @@ impl SockOpt {
             (IPPROTO_TCP, TCP_NODELAY) if stream => TcpNoDelay,
             (IPPROTO_IP, IP_TTL) if entry.family == Family::V4 => IpTtl,
             (IPPROTO_IPV6, IPV6_V6ONLY) if entry.family == Family::V6 => Ipv6V6Only,
-            _ => return Err(WsaError::NoProtoOpt),
+            // Microsoft documents WSAEINVAL for a level that is not valid;
+            // an unknown option of a known level is WSAENOPROTOOPT (SPEC 7).
+            (SOL_SOCKET | IPPROTO_TCP | IPPROTO_UDP | IPPROTO_IP | IPPROTO_IPV6, _) => {
+                return Err(WsaError::NoProtoOpt);
+            }
+            _ => return Err(WsaError::Inval),
         };
         Ok(opt)
     }

@@ -48,9 +48,9 @@ impl WinsockCtx {
         let (kind, sock_type, proto) = match (ty, protocol) {
             (SOCK_STREAM, 0 | IPPROTO_TCP) => (SocketKind::Stream, Type::STREAM, Protocol::TCP),
             (SOCK_DGRAM, 0 | IPPROTO_UDP) => (SocketKind::Datagram, Type::DGRAM, Protocol::UDP),
-            (SOCK_STREAM | SOCK_DGRAM, IPPROTO_TCP | IPPROTO_UDP) => {
-                return Err(WsaError::ProtoType.into());
-            }
+            // A protocol the type does not carry (stream over UDP) is
+            // WSAEPROTONOSUPPORT on Windows, like an unknown one (SPEC 7;
+            // Microsoft's own PAL socket tests expect it).
             (SOCK_STREAM | SOCK_DGRAM, _) => return Err(WsaError::ProtoNoSupport.into()),
             _ => return Err(WsaError::SocktNoSupport.into()),
         };

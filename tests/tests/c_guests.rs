@@ -75,7 +75,7 @@ macro_rules! conformance_tests {
 }
 
 conformance_tests!(
-    constants, lifecycle, handles, tcp, options, timeouts, nonblocking, select, poll, udp, ipv6,
+    constants, lifecycle, handles, tcp, options, nonblocking, select, poll, udp, ipv6,
     lookup, shutdown,
 );
 
