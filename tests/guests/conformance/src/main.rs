@@ -75,6 +75,7 @@ fn main() {
         "lookup" => lookup(port()),
         "crate-surface" => crate_surface(),
         "atmark" => atmark(port()),
+        "soak-states" => soak_states(port(), arg(3).parse().expect("full-backlog port"), &arg(4)),
         other => {
             say(format!("unknown scenario {other:?}"));
             std::process::exit(2);
@@ -1216,4 +1217,56 @@ fn wsa_recv_oob(s: &winsock_guest::Socket, buf: &mut [u8]) -> Result<String, i32
     sockets::recv(s.raw(), buf.len() as i32, raw::MSG_OOB)
         .map(|d| String::from_utf8_lossy(&d).into_owned())
         .map_err(|e| WsaError::from(e).code())
+}
+
+/// For the soak command (tests/bench, winsock-soak): leaves sockets in
+/// assorted states, then ends the way `end` says. `sink` is a native peer
+/// that accepts and never reads; `full` a native listener whose backlog is
+/// full, so a connect to it stays pending.
+fn soak_states(sink: u16, full: u16, end: &str) {
+    lifecycle::startup(raw::makeword(2, 2), true).expect("startup");
+    let connect = |port: u16| {
+        let s = tcp();
+        sockets::connect(s, loopback(port)).expect("connect");
+        s
+    };
+    // Listening.
+    let l = tcp();
+    sockets::bind(l, loopback(0)).expect("bind");
+    sockets::listen(l, 5).expect("listen");
+    // Connected with unsent data: fill until the peer's window and our
+    // buffer are full.
+    let full_buffers = connect(sink);
+    sockets::ioctlsocket(full_buffers, raw::FIONBIO, 1).expect("FIONBIO");
+    let chunk = vec![0x5a_u8; 64 * 1024];
+    while sockets::send(full_buffers, &chunk, 0).is_ok() {}
+    // Half-closed.
+    let half = connect(sink);
+    sockets::send(half, b"bye", 0).expect("send");
+    sockets::shutdown(half, raw::SD_SEND).expect("shutdown");
+    // Mid-connect.
+    let pending = tcp();
+    sockets::ioctlsocket(pending, raw::FIONBIO, 1).expect("FIONBIO");
+    let _ = sockets::connect(pending, loopback(full));
+    // Lingering: SO_LINGER {1, 30} with unsent data.
+    let lingering = connect(sink);
+    let linger = [1u8, 0, 30, 0];
+    sockets::setsockopt(lingering, raw::SOL_SOCKET, raw::SO_LINGER, Some(&linger)).expect("SO_LINGER");
+    sockets::ioctlsocket(lingering, raw::FIONBIO, 1).expect("FIONBIO");
+    while sockets::send(lingering, &chunk, 0).is_ok() {}
+    sockets::ioctlsocket(lingering, raw::FIONBIO, 0).expect("FIONBIO off");
+    say("ready");
+    match end {
+        "return" => {}
+        "trap" => std::process::abort(),
+        "cleanup" => lifecycle::cleanup().expect("cleanup"),
+        // Blocked in a lingering closesocket until the host tears it down.
+        "linger-close" => {
+            let _ = sockets::closesocket(lingering);
+        }
+        // Blocked in accept until the host tears it down.
+        _ => {
+            let _ = sockets::accept(l);
+        }
+    }
 }
