@@ -56,9 +56,11 @@ impl Denial {
 
 impl fmt::Display for Denial {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // "connect to 10.0.0.1:80", "bind to 0.0.0.0:0", "lookup of example.com".
+        let preposition = if self.action == "lookup" { "of" } else { "to" };
         write!(
             f,
-            "denied {} to {}: not granted; {} grants it",
+            "denied {} {preposition} {}: not granted; {} grants it",
             self.action,
             self.target,
             self.grant_flag()

@@ -65,6 +65,19 @@ int main(void)
     CHECK("send still works after the timeout", send(s, "more", 4, 0));
     CHECK("recv still works after the timeout", recv(c, buf, sizeof buf, 0));
 
+    /* SO_SNDTIMEO: the peer never reads, so sends fill both buffers and
+     * one then blocks until the timeout: WSAETIMEDOUT. */
+    {
+        static char block[65536];
+        int rc, sends = 0;
+        timeout = 200;
+        CHECK("SO_SNDTIMEO 200", setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, (const char *)&timeout, sizeof timeout));
+        do {
+            rc = send(c, block, sizeof block, 0);
+        } while (rc != SOCKET_ERROR && ++sends < 10000);
+        printf("a send finally failed: %d with %d\n", rc, WSAGetLastError());
+    }
+
     closesocket(bad);
     closesocket(c);
     closesocket(s);
