@@ -10,6 +10,7 @@
 //! winsock-run --allow-bind 127.0.0.1:7007 echo-server.wasm
 //! ```
 
+use std::collections::HashSet;
 use std::io::Write;
 use std::net::SocketAddr;
 use winsock_guest::{Socket, Winsock, WsaError, select};
@@ -63,7 +64,9 @@ fn main() {
         wsa.data().system_status
     );
 
-    let listener = match Socket::listen_tcp(addr, 64) {
+    // SOMAXCONN: a burst of clients waits in the kernel's queue, not in
+    // dropped handshakes.
+    let listener = match Socket::listen_tcp(addr, winsock_guest::raw::SOMAXCONN) {
         Ok(l) => l,
         Err(e) => {
             eprintln!("echo-server: cannot listen on {addr}: error {}", e.code());
@@ -71,6 +74,8 @@ fn main() {
         }
     };
     println!("listening on {}", listener.local_addr().map_or(addr, |a| a));
+    // Nonblocking, so each readable round accepts every queued client.
+    let _ = listener.set_nonblocking(true);
     let _ = std::io::stdout().flush();
 
     let mut clients: Vec<Client> = Vec::new();
@@ -95,18 +100,26 @@ fn main() {
                 break;
             }
         };
-        if ready.read.contains(&listener.raw()) {
-            match listener.accept() {
-                Ok((socket, peer)) => {
-                    let _ = socket.set_nonblocking(true);
-                    clients.push(Client {
-                        socket,
-                        peer,
-                        echoed: 0,
-                        pending: Vec::new(),
-                    });
+        let readable: HashSet<u32> = ready.read.iter().copied().collect();
+        let writable: HashSet<u32> = ready.write.iter().copied().collect();
+        if readable.contains(&listener.raw()) {
+            loop {
+                match listener.accept() {
+                    Ok((socket, peer)) => {
+                        let _ = socket.set_nonblocking(true);
+                        clients.push(Client {
+                            socket,
+                            peer,
+                            echoed: 0,
+                            pending: Vec::new(),
+                        });
+                    }
+                    Err(WsaError::EWOULDBLOCK) => break,
+                    Err(e) => {
+                        eprintln!("echo-server: accept failed: error {}", e.code());
+                        break;
+                    }
                 }
-                Err(e) => eprintln!("echo-server: accept failed: error {}", e.code()),
             }
         }
         let mut buf = [0u8; 16 * 1024];
@@ -115,12 +128,12 @@ fn main() {
             let c = &mut clients[i];
             let h = c.socket.raw();
             let mut finished = None;
-            if ready.write.contains(&h) {
+            if writable.contains(&h) {
                 if let Err(e) = flush(c) {
                     finished = Some(format!("error {}", e.code()));
                 }
             }
-            if finished.is_none() && ready.read.contains(&h) {
+            if finished.is_none() && readable.contains(&h) {
                 match c.socket.recv(&mut buf) {
                     Ok(0) => finished = Some(format!("echoed {} bytes", c.echoed)),
                     Ok(n) => {

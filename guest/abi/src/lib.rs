@@ -47,6 +47,9 @@ pub const SIOCATMARK: u32 = 0x4004_7307;
 
 pub const INVALID_SOCKET: u32 = !0;
 
+/// listen's backlog for "as many as the system allows".
+pub const SOMAXCONN: i32 = 0x7fff_ffff;
+
 /// MAKEWORD(major, minor): low byte major, high byte minor.
 pub const fn makeword(major: u8, minor: u8) -> u16 {
     (major as u16) | ((minor as u16) << 8)
