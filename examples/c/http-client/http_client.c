@@ -10,8 +10,12 @@
  * Usage: http_client HOST PORT [PATH]. The response goes to stdout; errors
  * go to stderr with the Winsock error code, and the exit code is 1.
  */
-#include <windows.h>
+/* Windows requires <winsock2.h> before <windows.h> (which would otherwise
+ * pull in the old <winsock.h> and redefine every structure). */
+#define _WINSOCK_DEPRECATED_NO_WARNINGS
+#define _CRT_SECURE_NO_WARNINGS
 #include <winsock2.h>
+#include <windows.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

@@ -79,16 +79,11 @@ int WSAAPI __WSAFDIsSet(SOCKET fd, fd_set *set);
 #define FD_ZERO(set) (((fd_set *)(set))->fd_count = 0)
 #define FD_ISSET(fd, set) __WSAFDIsSet((SOCKET)(fd), (fd_set *)(set))
 
-/* Windows' own timeval: two longs. (wasi-libc's has 64-bit fields; it is
- * only declared by <sys/time.h> and <sys/select.h>, which Windows code does
- * not include.) */
-#ifndef __wasilibc___struct_timeval_h
-#define __wasilibc___struct_timeval_h
-struct timeval {
-    long tv_sec;
-    long tv_usec;
-};
-#endif
+/* struct timeval: wasi-libc's bits/alltypes.h, which every libc header
+ * includes, defines it with 64-bit fields (16 bytes, where Windows has two
+ * 32-bit longs). Field names and use are the same; redefining it would
+ * break libc's own users of the type, so its layout is wasi-libc's. */
+#include <__struct_timeval.h>
 typedef struct timeval TIMEVAL, *PTIMEVAL, *LPTIMEVAL;
 
 /* --- ioctlsocket commands, built the way Windows builds them. --- */

@@ -155,14 +155,16 @@ static void copy_field(char *dst, size_t cap, const imports_string_t *s) {
 }
 
 static void fill_wsadata(LPWSADATA d, const winsock_ws2_lifecycle_wsa_data_t *w) {
+    /* lpVendorInfo is not written (SPEC 1). */
+    char *vendor_info = d->lpVendorInfo;
     memset(d, 0, sizeof *d);
+    d->lpVendorInfo = vendor_info;
     d->wVersion = w->version;
     d->wHighVersion = w->high_version;
     copy_field(d->szDescription, sizeof d->szDescription, &w->description);
     copy_field(d->szSystemStatus, sizeof d->szSystemStatus, &w->system_status);
     d->iMaxSockets = w->max_sockets;
     d->iMaxUdpDg = w->max_udp_dg;
-    d->lpVendorInfo = NULL;
 }
 
 /* WSAStartup returns its error code instead of setting the last error. */
@@ -181,13 +183,39 @@ int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData) {
     return code;
 }
 
-int WSAAPI WSACleanup(void) {
-    wit_error err;
-    if (!winsock_ws2_lifecycle_cleanup(&err)) return fail_with(err);
-    return succeed(0);
+/* --- Sockets. --- */
+
+/* The datagram sockets this program opened. recv on one goes through
+ * recvfrom, so a datagram larger than the buffer still fills the buffer
+ * before WSAEMSGSIZE, as Microsoft documents (the WIT recv cannot return
+ * both). */
+static SOCKET *datagram_sockets;
+static size_t datagram_count, datagram_cap;
+
+static bool is_datagram(SOCKET s) {
+    for (size_t i = 0; i < datagram_count; i++)
+        if (datagram_sockets[i] == s) return true;
+    return false;
 }
 
-/* --- Sockets. --- */
+static void remember_datagram(SOCKET s) {
+    if (datagram_count == datagram_cap) {
+        size_t cap = datagram_cap ? datagram_cap * 2 : 16;
+        SOCKET *grown = realloc(datagram_sockets, cap * sizeof *grown);
+        if (grown == NULL) return; /* recv then reports WSAEMSGSIZE without data */
+        datagram_sockets = grown;
+        datagram_cap = cap;
+    }
+    datagram_sockets[datagram_count++] = s;
+}
+
+static void forget_datagram(SOCKET s) {
+    for (size_t i = 0; i < datagram_count; i++)
+        if (datagram_sockets[i] == s) {
+            datagram_sockets[i] = datagram_sockets[--datagram_count];
+            return;
+        }
+}
 
 SOCKET WSAAPI socket(int af, int type, int protocol) {
     winsock_ws2_sockets_socket_handle_t s;
@@ -196,12 +224,20 @@ SOCKET WSAAPI socket(int af, int type, int protocol) {
         fail_with(err);
         return INVALID_SOCKET;
     }
+    if (type == SOCK_DGRAM) remember_datagram(s);
     return (SOCKET)succeed((int)s);
 }
 
 int WSAAPI closesocket(SOCKET s) {
     wit_error err;
     if (!winsock_ws2_sockets_closesocket(s, &err)) return fail_with(err);
+    forget_datagram(s);
+    return succeed(0);
+}
+
+int WSAAPI WSACleanup(void) {
+    wit_error err;
+    if (!winsock_ws2_lifecycle_cleanup(&err)) return fail_with(err);
     return succeed(0);
 }
 
@@ -292,6 +328,7 @@ int WSAAPI recv(SOCKET s, char *buf, int len, int flags) {
     wit_error err;
     int code = check_buffer(buf, len);
     if (code) return fail(code);
+    if (is_datagram(s)) return recvfrom(s, buf, len, flags, NULL, NULL);
     if (!winsock_ws2_sockets_recv(s, len, flags, &data, &err)) return fail_with(err);
     size_t n = data.len < (size_t)len ? data.len : (size_t)len;
     if (n) memcpy(buf, data.ptr, n);
@@ -436,7 +473,12 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout) {
     }
     bool ok = winsock_ws2_sockets_wsapoll(&list, timeout, &revents, &err);
     free(list.ptr);
-    if (!ok) return fail_with(err);
+    if (!ok) {
+        /* Every entry was invalid (SPEC 7): each still gets POLLNVAL. */
+        if (wsa_number(err) == WSAENOTSOCK)
+            for (ULONG i = 0; i < fds; i++) fdArray[i].revents = POLLNVAL;
+        return fail_with(err);
+    }
     int ready = 0;
     for (ULONG i = 0; i < fds; i++) {
         SHORT r = i < revents.len ? revents.ptr[i] : 0;
