@@ -74,9 +74,13 @@ macro_rules! conformance_tests {
     };
 }
 
+// NAME_2 programs derive the same rules a second time, by another author
+// working only from SPEC and Microsoft's documentation (a cross-check on
+// the first set's reading).
 conformance_tests!(
     constants, lifecycle, handles, tcp, options, nonblocking, select, poll, udp, ipv6,
-    lookup, shutdown,
+    lookup, shutdown, constants_2, lifecycle_2, handles_2, tcp_2, options_2, nonblocking_2,
+    select_2, poll_2, udp_2, ipv6_2, lookup_2, shutdown_2, timeouts_2,
 );
 
 // --- The C examples, driven by native peers. ---

@@ -1,4 +1,7 @@
-/* SPEC 3 and 7: handles, and socket()'s family/type/protocol codes. */
+/* SPEC 3 and 7: handles, and socket()'s family/type/protocol codes. The
+ * family and type codes are SPEC 7's subset (AF_INET/AF_INET6, stream and
+ * datagram); Windows 10 itself knows AF_UNIX, and SOCK_RAW there needs
+ * administrator rights. */
 #include "conformance.h"
 
 int main(void)

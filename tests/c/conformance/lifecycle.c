@@ -33,6 +33,13 @@ int main(void)
     startup(MAKEWORD(2, 2));
     startup(MAKEWORD(3, 0)); /* above 2.2: 2.2 negotiated */
     printf("WSAStartup(2.2, NULL): %d\n", WSAStartup(MAKEWORD(2, 2), NULL));
+    {
+        WSADATA d;
+        d.lpVendorInfo = (char *)&d;
+        WSAStartup(MAKEWORD(2, 2), &d);
+        printf("lpVendorInfo left alone: %d\n", d.lpVendorInfo == (char *)&d);
+        WSACleanup();
+    }
 
     /* Six successful startups above: six cleanups, the seventh fails. */
     CHECK("cleanup 1", WSACleanup());

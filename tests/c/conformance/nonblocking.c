@@ -36,6 +36,12 @@ int main(void)
     CHECK("accept now", s == INVALID_SOCKET);
     CHECK("recv with no data", recv(c, buf, sizeof buf, 0));
     CHECK("send", send(s, "data", 4, 0));
+    {
+        fd_set r;
+        FD_ZERO(&r);
+        FD_SET(c, &r);
+        CHECK("select until it arrives", select(0, &r, NULL, NULL, &tv));
+    }
     CHECK("recv the data", recv(c, buf, sizeof buf, 0));
 
     refused = closed_port();

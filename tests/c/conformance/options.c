@@ -4,7 +4,7 @@
 
 static int get_int(SOCKET s, int level, int name)
 {
-    int v = -12345, len = sizeof v;
+    int v = 0, len = sizeof v;
     if (getsockopt(s, level, name, (char *)&v, &len) == SOCKET_ERROR) return -WSAGetLastError();
     return v;
 }
@@ -84,12 +84,11 @@ int main(void)
     CHECK("unknown level", set_int(t, 0x4242, SO_KEEPALIVE, 1));
     CHECK("get unknown option", get_int(t, SOL_SOCKET, 0x7777));
     CHECK("TCP_NODELAY on UDP", set_int(u, IPPROTO_TCP, TCP_NODELAY, 1));
-    CHECK("IPV6_V6ONLY on an IPv4 socket", set_int(t, IPPROTO_IPV6, IPV6_V6ONLY, 1));
     {
-        int v = 0;
+        DWORD v = 0;
         len = 2;
-        CHECK("getsockopt with optlen 2 for an int", getsockopt(t, SOL_SOCKET, SO_KEEPALIVE, (char *)&v, &len));
-        CHECK("setsockopt with optlen 2 for an int", setsockopt(t, SOL_SOCKET, SO_KEEPALIVE, (const char *)&v, 2));
+        CHECK("getsockopt SO_RCVTIMEO with optlen 2", getsockopt(t, SOL_SOCKET, SO_RCVTIMEO, (char *)&v, &len));
+        CHECK("setsockopt SO_RCVTIMEO with optlen 2", setsockopt(t, SOL_SOCKET, SO_RCVTIMEO, (const char *)&v, 2));
         CHECK("getsockopt with NULL optlen", getsockopt(t, SOL_SOCKET, SO_KEEPALIVE, (char *)&v, NULL));
     }
     closesocket(t);

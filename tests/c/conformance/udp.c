@@ -39,6 +39,10 @@ int main(void)
     ZeroMemory(buf, sizeof buf);
     CHECK("the next datagram arrives whole", recv(a, buf, sizeof buf, 0));
     printf("data %s\n", buf);
+    CHECK("sendto 10 bytes again", sendto(b, "abcdefghij", 10, 0, (SOCKADDR *)&to, sizeof to));
+    ZeroMemory(buf, sizeof buf);
+    CHECK("recv into 4 bytes", recv(a, buf, 4, 0));
+    printf("buffer holds: %s\n", buf);
 
     CHECK("sendto with a short address length", sendto(b, "x", 1, 0, (SOCKADDR *)&to, 8));
     ZeroMemory(&to6, sizeof to6);
