@@ -196,7 +196,7 @@ impl types::Host for WinsockCtx {
     fn convert_error_code(&mut self, err: Failure) -> wasmtime::Result<ErrorCode> {
         match err {
             Failure::Wsa(e) => Ok(e.into()),
-            Failure::Trap(t) => Err(t),
+            Failure::Trap(t) => Err(wasmtime::format_err!("{t}")),
         }
     }
 }
@@ -207,15 +207,10 @@ impl lifecycle::Host for WinsockCtx {
         version_requested: u16,
         has_wsadata: bool,
     ) -> wasmtime::Result<Result<WsaData, StartupError>> {
-        self.check_alive().map_err(trap)?;
         // WSAStartup returns its code directly and leaves the last error
         // alone on failure; success sets it to 0 (SPEC 1).
-        match crate::lifecycle::negotiate(version_requested, has_wsadata) {
-            Ok(data) => {
-                self.instance.startup();
-                self.last_error = 0;
-                Ok(Ok(wsa_data(data)))
-            }
+        match self.wsa_startup(version_requested, has_wsadata).map_err(trap)? {
+            Ok(data) => Ok(Ok(wsa_data(data))),
             Err(refused) => Ok(Err(StartupError {
                 code: refused.code.into(),
                 data: refused.data.map(wsa_data),
@@ -224,9 +219,7 @@ impl lifecycle::Host for WinsockCtx {
     }
 
     fn cleanup(&mut self) -> Result<(), Failure> {
-        self.check_alive()?;
-        let r = self.instance.cleanup().map_err(Failure::from);
-        self.finish(r)
+        self.wsa_cleanup()
     }
 
     fn get_last_error(&mut self) -> wasmtime::Result<i32> {
@@ -245,7 +238,7 @@ impl lifecycle::Host for WinsockCtx {
 
 fn trap(f: Failure) -> wasmtime::Error {
     match f {
-        Failure::Trap(t) => t,
+        Failure::Trap(t) => wasmtime::format_err!("{t}"),
         Failure::Wsa(e) => wasmtime::format_err!("winsock: unexpected {e}"),
     }
 }

@@ -177,12 +177,46 @@ impl WinsockCtx {
         r
     }
 
+    /// WSAStartup (SPEC 1): negotiates the version; success counts one
+    /// startup and sets the last error to 0, a refusal leaves it alone
+    /// (WSAStartup returns its code directly).
+    pub fn wsa_startup(
+        &mut self,
+        version_requested: u16,
+        has_wsadata: bool,
+    ) -> Result<Result<crate::lifecycle::WsaData, crate::lifecycle::StartupRefused>, Failure> {
+        self.check_alive()?;
+        let r = crate::lifecycle::negotiate(version_requested, has_wsadata);
+        if r.is_ok() {
+            self.instance.startup();
+            self.last_error = 0;
+        }
+        Ok(r)
+    }
+
+    /// WSACleanup (SPEC 1): the final one resets every socket.
+    pub fn wsa_cleanup(&mut self) -> Result<(), Failure> {
+        self.check_alive()?;
+        let r = self.instance.cleanup().map_err(Failure::from);
+        self.finish(r)
+    }
+
+    /// WSAGetLastError.
+    pub fn last_error(&self) -> i32 {
+        self.last_error
+    }
+
+    /// Records a call's outcome in the last error, as the bindings do
+    /// after every socket call: 0 after success, the code after failure
+    /// (SPEC 7).
+    pub fn record<T>(&mut self, r: Result<T, Failure>) -> Result<T, Failure> {
+        self.finish(r)
+    }
+
     /// Fails with a trap once the host tore the instance down.
     pub(crate) fn check_alive(&self) -> Result<(), Failure> {
         if self.instance.is_torn_down() {
-            Err(Failure::Trap(wasmtime::format_err!(
-                "winsock: instance was torn down by the host"
-            )))
+            Err(Failure::Trap("winsock: instance was torn down by the host"))
         } else {
             Ok(())
         }

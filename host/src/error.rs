@@ -163,11 +163,12 @@ impl std::fmt::Display for WsaError {
 impl std::error::Error for WsaError {}
 
 /// The outcome of a failed Winsock call: a WSA code for the guest, or a trap
-/// when the instance may not go on (it was torn down by the host).
+/// (with its reason) when the instance may not go on (it was torn down by
+/// the host).
 #[derive(Debug)]
 pub enum Failure {
     Wsa(WsaError),
-    Trap(wasmtime::Error),
+    Trap(&'static str),
 }
 
 impl From<WsaError> for Failure {

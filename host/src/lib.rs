@@ -25,8 +25,11 @@
 //! modules cite its sections. [`command`] runs whole command components
 //! (what `winsock-run` does).
 
+#[cfg(feature = "component")]
 mod bindings;
+#[cfg(feature = "component")]
 pub mod cache;
+#[cfg(feature = "component")]
 pub mod command;
 mod ctx;
 mod error;
@@ -39,18 +42,21 @@ mod select;
 mod socket;
 mod sockets;
 
+#[cfg(feature = "component")]
 pub use bindings::winsock::ws2 as wit;
 pub use ctx::{Denial, Limits, WinsockCtx, WinsockCtxBuilder};
 pub use error::{Failure, WsaError};
 pub use grants::{Grants, LookupGrant, NetRule};
 pub use instance::InstanceControl;
 
+#[cfg(feature = "component")]
 use wasmtime::component::{HasSelf, Linker};
 
 /// Adds the `winsock:ws2` interfaces to `linker`; `get` finds the
 /// instance's [`WinsockCtx`] in the store data. The functions are async:
 /// use them from `instantiate_async` and `call_async` (a blocked guest
 /// waits on the tokio runtime, never on a parked thread).
+#[cfg(feature = "component")]
 pub fn add_to_linker<T: Send + 'static>(
     linker: &mut Linker<T>,
     get: fn(&mut T) -> &mut WinsockCtx,
