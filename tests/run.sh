@@ -25,3 +25,4 @@ bash tests/c/build.sh
 bash examples/python/build.sh
 bash examples/js/build.sh
 cargo test --release
+bash tests/fuzz/run.sh 60

@@ -18,6 +18,11 @@ use tokio::io::Interest;
 use tokio::io::unix::AsyncFd;
 use winsock_abi::*;
 
+/// Most entries one select (all three sets) or WSAPoll call may name: far
+/// beyond any FD_SETSIZE a program sets, and a bound on the host work one
+/// call can demand (SPEC 8). Beyond it: WSAENOBUFS.
+pub const MAX_WAIT_ENTRIES: usize = 65_536;
+
 /// What a socket is ready for, in Winsock's terms.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Readiness {
@@ -181,16 +186,28 @@ impl WinsockCtx {
         if read.is_empty() && write.is_empty() && except.is_empty() {
             return Err(WsaError::Inval.into());
         }
-        let mut handles: Vec<u32> = read.iter().chain(write).chain(except).copied().collect();
+        if read.len() + write.len() + except.len() > MAX_WAIT_ENTRIES {
+            return Err(WsaError::NoBufs.into());
+        }
+        // Sorted copies: membership by binary search keeps a guest's long
+        // lists (duplicates allowed) at O(n log n) host work, not O(n^2).
+        let sorted = |v: &[u32]| {
+            let mut v = v.to_vec();
+            v.sort_unstable();
+            v.dedup();
+            v
+        };
+        let (in_read, in_write, in_except) = (sorted(read), sorted(write), sorted(except));
+        let mut handles: Vec<u32> = in_read.iter().chain(&in_write).chain(&in_except).copied().collect();
         handles.sort_unstable();
         handles.dedup();
         let mut watched = Vec::with_capacity(handles.len());
         for h in &handles {
             watched.push(Watched {
                 entry: self.entry(*h)?,
-                read: read.contains(h),
-                write: write.contains(h),
-                except: except.contains(h),
+                read: in_read.binary_search(h).is_ok(),
+                write: in_write.binary_search(h).is_ok(),
+                except: in_except.binary_search(h).is_ok(),
             });
         }
         let ready = self
@@ -224,6 +241,9 @@ impl WinsockCtx {
         self.instance.require_started()?;
         if fds.is_empty() {
             return Err(WsaError::Inval.into());
+        }
+        if fds.len() > MAX_WAIT_ENTRIES {
+            return Err(WsaError::NoBufs.into());
         }
         // Invalid handles get POLLNVAL and are not waited on (SPEC 7).
         let entries: Vec<Option<Arc<SocketEntry>>> =
