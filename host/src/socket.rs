@@ -280,6 +280,15 @@ impl SocketEntry {
 
     /// Bytes queued for sending and not yet acknowledged by the peer
     /// (Linux's SIOCOUTQ). A socket with no connection has none.
+    pub fn connection_failed(&self) -> bool {
+        // A pending socket error (ECONNRESET and the like) means the
+        // connection is gone; TCP_INFO's state says so once it was read.
+        if matches!(self.socket().take_error(), Ok(Some(_))) {
+            return true;
+        }
+        tcp_state(self.socket()) == Some(LINUX_TCP_CLOSE)
+    }
+
     pub fn unacknowledged(&self) -> usize {
         let mut n: libc::c_int = 0;
         // SAFETY: TIOCOUTQ writes one int through the pointer, which points
@@ -356,4 +365,26 @@ mod tests {
             LingerMode::Wait(max)
         );
     }
+}
+
+/// Linux's TCP_CLOSE state (include/net/tcp_states.h).
+const LINUX_TCP_CLOSE: u8 = 7;
+
+/// The TCP state Linux reports in TCP_INFO (its first byte, tcpi_state).
+fn tcp_state(sock: &Socket) -> Option<u8> {
+    use std::os::fd::AsRawFd;
+    let mut info = [0u8; 8];
+    let mut len = info.len() as libc::socklen_t;
+    // SAFETY: getsockopt writes at most `len` bytes into `info`, a live
+    // buffer of that size, and updates `len`.
+    let rc = unsafe {
+        libc::getsockopt(
+            sock.as_raw_fd(),
+            libc::IPPROTO_TCP,
+            libc::TCP_INFO,
+            info.as_mut_ptr().cast(),
+            &mut len,
+        )
+    };
+    (rc == 0 && len >= 1).then_some(info[0])
 }

@@ -107,8 +107,12 @@ impl WinsockCtx {
         limit: Duration,
     ) -> WsaResult<()> {
         entry.state().closing = true;
+        // Done when the peer acknowledged everything, or when the
+        // connection died (a reset leaves Linux's SIOCOUTQ count behind but
+        // nothing will ever be acknowledged: waiting out l_linger would only
+        // stall the guest).
         let drained = async {
-            while entry.unacknowledged() > 0 {
+            while entry.unacknowledged() > 0 && !entry.connection_failed() {
                 tokio::time::sleep(LINGER_POLL).await;
             }
         };

@@ -75,6 +75,7 @@ fn main() {
         "lookup" => lookup(port()),
         "crate-surface" => crate_surface(),
         "atmark" => atmark(port()),
+        "peer-faults" => peer_faults(port()),
         "soak-states" => soak_states(port(), arg(3).parse().expect("full-backlog port"), &arg(4)),
         other => {
             say(format!("unknown scenario {other:?}"));
@@ -1269,4 +1270,74 @@ fn soak_states(sink: u16, full: u16, end: &str) {
             let _ = sockets::accept(l);
         }
     }
+}
+
+/// SPEC 4, 6, 7 against a misbehaving native peer; each fault on its own
+/// connection, in order (tests/tests/peer_faults.rs plays the peer).
+fn peer_faults(port: u16) {
+    use winsock_guest::{Linger, Socket, Winsock};
+    let _wsa = Winsock::startup(2, 2).expect("startup");
+    let peer = SocketAddr::from(([127, 0, 0, 1], port));
+    let code = |e: WsaError| e.code();
+    let mut buf = vec![0u8; 64 * 1024];
+
+    // 1. The peer sends 1000 bytes, then resets.
+    let s = Socket::connect_tcp(peer).expect("connect 1");
+    let mut got = 0;
+    let end = loop {
+        match s.recv(&mut buf) {
+            Ok(0) => break Ok(0),
+            Ok(n) => got += n,
+            Err(e) => break Err(code(e)),
+        }
+    };
+    say(format!("reset mid-transfer: {got} bytes, then {end:?}"));
+    say(format!("recv again: {:?}", s.recv(&mut buf).map_err(code)));
+    say(format!("send after the reset: {:?}", s.send(b"x").map_err(code)));
+    drop(s);
+
+    // 2. The peer half-closes: EOF here, and this side can still send.
+    let s = Socket::connect_tcp(peer).expect("connect 2");
+    let mut got = 0;
+    let end = loop {
+        match s.recv(&mut buf) {
+            Ok(0) => break Ok(0),
+            Ok(n) => got += n,
+            Err(e) => break Err(code(e)),
+        }
+    };
+    say(format!("half-close: {got} bytes, then {end:?}"));
+    say(format!("send after the peer's FIN: {:?}", s.send_all(b"still talking").map_err(code)));
+    say(format!("graceful close: {:?}", s.close().map_err(|e| e.error.code())));
+
+    // 3. The peer stops reading: sends fill the buffers, then SO_SNDTIMEO.
+    let s = Socket::connect_tcp(peer).expect("connect 3");
+    s.set_send_timeout(Some(Duration::from_millis(300))).expect("SO_SNDTIMEO");
+    let started = Instant::now();
+    let chunk = vec![7u8; 64 * 1024];
+    let end = loop {
+        if let Err(e) = s.send(&chunk) {
+            break code(e);
+        }
+        if started.elapsed() > Duration::from_secs(20) {
+            break -1;
+        }
+    };
+    say(format!("peer not reading: send failed {end}"));
+    drop(s);
+
+    // 4. The peer closes while this side lingers in closesocket.
+    let s = Socket::connect_tcp(peer).expect("connect 4");
+    s.set_linger(Linger { on: true, seconds: 10 }).expect("SO_LINGER");
+    s.set_nonblocking(true).expect("FIONBIO");
+    while s.send(&chunk).is_ok() {}
+    s.set_nonblocking(false).expect("FIONBIO off");
+    say("lingering");
+    let started = Instant::now();
+    let r = s.close().map_err(|e| e.error.code());
+    say(format!("lingering close ended by the peer: {r:?}, in under 5 s: {}", started.elapsed() < Duration::from_secs(5)));
+
+    // The host is unaffected: a fresh connection works.
+    let s = Socket::connect_tcp(peer).expect("connect 5");
+    say(format!("fresh connection afterwards: {:?}", s.send_all(b"ok").map_err(code)));
 }
