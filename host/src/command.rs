@@ -12,7 +12,7 @@ use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 use wasmtime::component::{Component, Linker, ResourceTable};
-use wasmtime::{Config, Engine, Store};
+use wasmtime::{Config, Engine, Store, StoreLimits, StoreLimitsBuilder};
 use wasmtime_wasi::p2::bindings::Command;
 use wasmtime_wasi::{I32Exit, WasiCtx, WasiCtxView, WasiView};
 
@@ -25,6 +25,8 @@ pub struct CommandState {
     pub wasi: WasiCtx,
     pub table: ResourceTable,
     pub winsock: WinsockCtx,
+    /// The guest's memory ceiling (Limits::max_memory, SPEC 8).
+    pub limits: StoreLimits,
 }
 
 impl WasiView for CommandState {
@@ -104,14 +106,19 @@ impl CommandRunner {
 
     /// A store for one command instance, set to yield at every epoch tick.
     pub fn store(&self, wasi: WasiCtx, winsock: WinsockCtx) -> Store<CommandState> {
+        let limits = StoreLimitsBuilder::new()
+            .memory_size(winsock.limits().max_memory)
+            .build();
         let mut store = Store::new(
             &self.engine,
             CommandState {
                 wasi,
                 table: ResourceTable::new(),
                 winsock,
+                limits,
             },
         );
+        store.limiter(|state| &mut state.limits);
         store.set_epoch_deadline(1);
         store.epoch_deadline_async_yield_and_update(1);
         store

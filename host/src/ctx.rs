@@ -21,6 +21,11 @@ pub struct Limits {
     /// Name lookups one instance may have under way at once; beyond it
     /// getaddrinfo fails WSATRY_AGAIN.
     pub max_pending_lookups: usize,
+    /// The largest linear memory the guest may grow (applied by
+    /// [`crate::command::CommandRunner`]; an embedder with its own store
+    /// applies it with a `ResourceLimiter`). It also bounds what one call
+    /// can make the host copy: a `send` buffer lives in that memory.
+    pub max_memory: usize,
 }
 
 impl Default for Limits {
@@ -30,6 +35,7 @@ impl Default for Limits {
             max_linger: Duration::from_secs(30),
             max_bytes_per_call: 1 << 20,
             max_pending_lookups: 8,
+            max_memory: 1 << 30,
         }
     }
 }

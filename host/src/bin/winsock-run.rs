@@ -64,6 +64,11 @@ struct Cli {
     #[arg(long = "max-bytes-per-call", value_name = "N", default_value_t = Limits::default().max_bytes_per_call)]
     max_bytes_per_call: usize,
 
+    /// Largest linear memory the guest may grow, in MiB (malloc fails in
+    /// the guest beyond it). It also bounds what one call makes the host copy.
+    #[arg(long = "max-memory", value_name = "MIB", default_value_t = Limits::default().max_memory >> 20)]
+    max_memory: usize,
+
     /// Preopen host directory HOST as GUEST inside the guest.
     #[arg(long = "dir", value_name = "HOST::GUEST")]
     dirs: Vec<String>,
@@ -162,6 +167,7 @@ fn main() -> ExitCode {
             max_sockets: cli.max_sockets,
             max_linger: Duration::from_secs(cli.max_linger),
             max_bytes_per_call: cli.max_bytes_per_call.max(1),
+            max_memory: cli.max_memory.saturating_mul(1 << 20),
             ..Limits::default()
         })
         .on_denial(|denial| eprintln!("winsock-run: {denial}"))

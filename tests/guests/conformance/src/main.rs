@@ -76,6 +76,7 @@ fn main() {
         "crate-surface" => crate_surface(),
         "atmark" => atmark(port()),
         "peer-faults" => peer_faults(port()),
+        "hog" => hog(port()),
         "soak-states" => soak_states(port(), arg(3).parse().expect("full-backlog port"), &arg(4)),
         other => {
             say(format!("unknown scenario {other:?}"));
@@ -1340,4 +1341,79 @@ fn peer_faults(port: u16) {
     // The host is unaffected: a fresh connection works.
     let s = Socket::connect_tcp(peer).expect("connect 5");
     say(format!("fresh connection afterwards: {:?}", s.send_all(b"ok").map_err(code)));
+}
+
+/// Resource attacks (issue 5): each asks the host for far more than the
+/// limits allow; each must get a WSA code or a partial result.
+fn hog(port: u16) {
+    lifecycle::startup(raw::makeword(2, 2), true).expect("startup");
+    let peer = loopback(port);
+
+    // A giant recv: i32::MAX bytes asked, at most max_bytes_per_call moved.
+    let s = tcp();
+    sockets::connect(s, peer).expect("connect");
+    let (mut total, mut largest) = (0usize, 0usize);
+    loop {
+        match sockets::recv(s, i32::MAX, 0) {
+            Ok(d) if d.is_empty() => break,
+            Ok(d) => {
+                total += d.len();
+                largest = largest.max(d.len());
+            }
+            Err(e) => {
+                say(format!("giant recv failed: {}", WsaError::from(e).code()));
+                break;
+            }
+        }
+    }
+    say(format!("giant recv: {total} bytes, largest single recv <= 1 MiB: {}", largest <= 1 << 20));
+    let _ = sockets::closesocket(s);
+
+    // A giant send: the memory ceiling refuses the buffer; a large one that
+    // fits is sent partially.
+    let mut huge: Vec<u8> = Vec::new();
+    say(format!("512 MiB buffer: {}", if huge.try_reserve_exact(512 << 20).is_ok() { "allocated" } else { "refused by the memory limit" }));
+    drop(huge);
+    let big = vec![9u8; 16 << 20];
+    let s = tcp();
+    sockets::connect(s, peer).expect("connect");
+    sockets::ioctlsocket(s, raw::FIONBIO, 1).expect("FIONBIO");
+    match sockets::send(s, &big, 0) {
+        Ok(n) => say(format!("16 MiB send: partial, at most 1 MiB: {}", n as usize <= 1 << 20)),
+        Err(e) => say(format!("16 MiB send: {}", WsaError::from(e).code())),
+    }
+    drop(big);
+    let _ = sockets::closesocket(s);
+
+    // Thousands of pending nonblocking connects: the socket limit stops them.
+    let mut opened = Vec::new();
+    let end = loop {
+        match sockets::socket(raw::AF_INET, raw::SOCK_STREAM, 0) {
+            Ok(h) => {
+                sockets::ioctlsocket(h, raw::FIONBIO, 1).expect("FIONBIO");
+                let _ = sockets::connect(h, peer);
+                opened.push(h);
+            }
+            Err(e) => break WsaError::from(e).code(),
+        }
+        if opened.len() > 100_000 {
+            break 0;
+        }
+    };
+    say(format!("connect flood: {} sockets, then {end}", opened.len()));
+
+    // select and WSAPoll over far more entries than any FD_SETSIZE.
+    let flood: Vec<u32> = opened.iter().copied().cycle().take(70_000).collect();
+    let sets = sockets::FdSets { readfds: flood.clone(), writefds: vec![], exceptfds: vec![] };
+    show("select over 70000 entries", sockets::select(&sets, Some(0)).map(|_| ()));
+    let fewer: Vec<u32> = opened.iter().copied().cycle().take(60_000).collect();
+    let sets = sockets::FdSets { readfds: fewer.clone(), writefds: fewer.clone()[..1000].to_vec(), exceptfds: vec![] };
+    show("select over 61000 entries", sockets::select(&sets, Some(0)).map(|_| ()));
+    let polls: Vec<sockets::Pollfd> = flood.iter().map(|&fd| sockets::Pollfd { fd, events: raw::POLLIN }).collect();
+    show("WSAPoll over 70000 entries", sockets::wsapoll(&polls, 0).map(|_| ()));
+    show("WSAPoll over 60000 entries", sockets::wsapoll(&polls[..60_000], 0).map(|r| r.len()));
+    for h in opened {
+        let _ = sockets::closesocket(h);
+    }
+    show("cleanup", lifecycle::cleanup());
 }
