@@ -23,6 +23,15 @@ use winsock_abi::*;
 /// call can demand (SPEC 8). Beyond it: WSAENOBUFS.
 pub const MAX_WAIT_ENTRIES: usize = 65_536;
 
+/// A call naming many entries costs host CPU in proportion; it first lets
+/// the other instances on this host thread run, so a guest issuing such
+/// calls back to back cannot hold the thread between its epoch ticks.
+async fn yield_before_heavy_work(entries: usize) {
+    if entries > 1024 {
+        tokio::task::yield_now().await;
+    }
+}
+
 /// What a socket is ready for, in Winsock's terms.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Readiness {
@@ -189,6 +198,7 @@ impl WinsockCtx {
         if read.len() + write.len() + except.len() > MAX_WAIT_ENTRIES {
             return Err(WsaError::NoBufs.into());
         }
+        yield_before_heavy_work(read.len() + write.len() + except.len()).await;
         // Sorted copies: membership by binary search keeps a guest's long
         // lists (duplicates allowed) at O(n log n) host work, not O(n^2).
         let sorted = |v: &[u32]| {
@@ -245,31 +255,41 @@ impl WinsockCtx {
         if fds.len() > MAX_WAIT_ENTRIES {
             return Err(WsaError::NoBufs.into());
         }
-        // Invalid handles get POLLNVAL and are not waited on (SPEC 7).
-        let entries: Vec<Option<Arc<SocketEntry>>> =
-            fds.iter().map(|(h, _)| self.entry(*h).ok()).collect();
-        if entries.iter().all(Option::is_none) {
+        yield_before_heavy_work(fds.len()).await;
+        // Each distinct handle is looked up and watched once, with the union
+        // of what its entries ask (an array may name a socket many times);
+        // invalid handles get POLLNVAL and are not waited on (SPEC 7).
+        let mut handles: Vec<u32> = fds.iter().map(|(h, _)| *h).collect();
+        handles.sort_unstable();
+        handles.dedup();
+        let mut watched: Vec<Watched> = Vec::new();
+        let mut slot: Vec<Option<usize>> = Vec::with_capacity(handles.len());
+        for h in &handles {
+            match self.entry(*h) {
+                Ok(entry) => {
+                    slot.push(Some(watched.len()));
+                    watched.push(Watched { entry, read: false, write: false, except: true });
+                }
+                Err(_) => slot.push(None),
+            }
+        }
+        if watched.is_empty() {
             return Err(WsaError::NotSock.into());
         }
-        let watched: Vec<Watched> = entries
-            .iter()
-            .zip(fds)
-            .filter_map(|(e, (_, events))| {
-                e.clone().map(|entry| Watched {
-                    entry,
-                    read: events & POLLRDNORM_OR_BAND != 0,
-                    write: events & POLLWRNORM != 0,
-                    except: true,
-                })
-            })
-            .collect();
+        let index = |h: u32| handles.binary_search(&h).ok().and_then(|i| slot[i]);
+        for (h, events) in fds {
+            if let Some(i) = index(*h) {
+                watched[i].read |= events & POLLRDNORM_OR_BAND != 0;
+                watched[i].write |= events & POLLWRNORM != 0;
+            }
+        }
         let timeout = (timeout_ms >= 0).then(|| Duration::from_millis(timeout_ms as u64));
-        let revents = |r: &Readiness, w: &Watched| -> i16 {
+        let revents = |r: &Readiness, events: i16| -> i16 {
             let mut v = 0;
-            if w.read && r.read {
+            if events & POLLRDNORM_OR_BAND != 0 && r.read {
                 v |= POLLRDNORM;
             }
-            if w.write && r.write {
+            if events & POLLWRNORM != 0 && r.write {
                 v |= POLLWRNORM;
             }
             // POLLHUP and POLLERR are reported whether asked for or not.
@@ -283,20 +303,17 @@ impl WinsockCtx {
         };
         let ready = self
             .wait_ready(&watched, timeout, |r| {
-                r.iter().zip(&watched).any(|(r, w)| revents(r, w) != 0)
+                r.iter().zip(&watched).any(|(r, w)| {
+                    let asked = if w.read { POLLRDNORM } else { 0 } | if w.write { POLLWRNORM } else { 0 };
+                    revents(r, asked) != 0
+                })
             })
             .await?;
-        let mut next = 0;
-        Ok(entries
+        Ok(fds
             .iter()
-            .map(|e| match e {
+            .map(|(h, events)| match index(*h) {
                 None => POLLNVAL,
-                Some(_) => {
-                    // `watched` and `ready` hold the valid entries, in order.
-                    let v = revents(&ready[next], &watched[next]);
-                    next += 1;
-                    v
-                }
+                Some(i) => revents(&ready[i], *events),
             })
             .collect())
     }

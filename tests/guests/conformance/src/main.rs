@@ -77,6 +77,7 @@ fn main() {
         "atmark" => atmark(port()),
         "peer-faults" => peer_faults(port()),
         "hog" => hog(port()),
+        "select-storm" => select_storm(arg(2).parse().expect("rounds")),
         "soak-states" => soak_states(port(), arg(3).parse().expect("full-backlog port"), &arg(4)),
         other => {
             say(format!("unknown scenario {other:?}"));
@@ -1416,4 +1417,19 @@ fn hog(port: u16) {
         let _ = sockets::closesocket(h);
     }
     show("cleanup", lifecycle::cleanup());
+}
+
+/// A noisy neighbour (winsock-neighbours): 1000 sockets, then `rounds` of
+/// select and WSAPoll over 60000 entries naming them.
+fn select_storm(rounds: u32) {
+    lifecycle::startup(raw::makeword(2, 2), true).expect("startup");
+    let socks: Vec<u32> = (0..1000).map(|_| tcp()).collect();
+    let many: Vec<u32> = socks.iter().copied().cycle().take(60_000).collect();
+    let polls: Vec<sockets::Pollfd> = many.iter().map(|&fd| sockets::Pollfd { fd, events: raw::POLLOUT }).collect();
+    let sets = sockets::FdSets { readfds: many.clone(), writefds: many, exceptfds: vec![] };
+    for _ in 0..rounds {
+        let _ = sockets::select(&sets, Some(0));
+        let _ = sockets::wsapoll(&polls, 0);
+    }
+    say("storm over");
 }
