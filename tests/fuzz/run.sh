@@ -14,7 +14,7 @@ cd "$(dirname "$0")"
 seconds="${1:-60}"
 cargo fuzz --version >/dev/null 2>&1 || cargo install cargo-fuzz --version 0.13.2 --locked
 export RUSTC_BOOTSTRAP=1
-for target in winsock_calls; do
+for target in winsock_calls c_address_text; do
   # New inputs go to a scratch copy; the committed seeds stay as they are.
   scratch=$(mktemp -d)
   cargo fuzz run -s none -O "$target" "$scratch" "corpus/$target" -- \

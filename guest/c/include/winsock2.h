@@ -83,7 +83,15 @@ int WSAAPI __WSAFDIsSet(SOCKET fd, fd_set *set);
  * includes, defines it with 64-bit fields (16 bytes, where Windows has two
  * 32-bit longs). Field names and use are the same; redefining it would
  * break libc's own users of the type, so its layout is wasi-libc's. */
+#if defined(__wasi__)
 #include <__struct_timeval.h>
+#else
+/* Only the native fuzz build of the library's address text comes here. */
+struct timeval {
+    long tv_sec;
+    long tv_usec;
+};
+#endif
 typedef struct timeval TIMEVAL, *PTIMEVAL, *LPTIMEVAL;
 
 /* --- ioctlsocket commands, built the way Windows builds them. --- */

@@ -20,6 +20,12 @@
 #include <string.h>
 
 #include "imports.h"
+#include "internal.h"
+
+#define succeed __ws_succeed
+#define fail __ws_fail
+#define in_memory __ws_in_memory
+#define string_ok __ws_string_ok
 
 typedef winsock_ws2_types_error_code_t wit_error;
 typedef winsock_ws2_types_socket_address_t wit_address;
@@ -33,13 +39,13 @@ void WSAAPI WSASetLastError(int iError) { last_error = iError; }
 DWORD WINAPI GetLastError(void) { return (DWORD)last_error; }
 void WINAPI SetLastError(DWORD dwErrCode) { last_error = (int)dwErrCode; }
 
-static int succeed(int result) {
+int __ws_succeed(int result) {
     last_error = 0;
     return result;
 }
 
 /* Records `code` and returns SOCKET_ERROR, the failure value of most calls. */
-static int fail(int code) {
+int __ws_fail(int code) {
     last_error = code;
     return SOCKET_ERROR;
 }
@@ -55,7 +61,7 @@ static int fail_with(wit_error code) { return fail(wsa_number(code)); }
  * not wholly inside the caller's address space; here that is linear memory
  * (a read past it would trap the program instead of failing the call). --- */
 
-static int in_memory(const void *ptr, size_t len) {
+int __ws_in_memory(const void *ptr, size_t len) {
     uintptr_t start = (uintptr_t)ptr;
     uintptr_t end = (uintptr_t)__builtin_wasm_memory_size(0) * 65536u;
     if (ptr == NULL) return len == 0;
@@ -497,7 +503,7 @@ static imports_string_t borrow_string(const char *s) {
     return out;
 }
 
-static bool string_ok(const char *s) {
+bool __ws_string_ok(const char *s) {
     /* Lengths of guest strings are bounded so a scan cannot run off memory. */
     uintptr_t end = (uintptr_t)__builtin_wasm_memory_size(0) * 65536u;
     if (s == NULL || (uintptr_t)s >= end) return false;
@@ -681,219 +687,4 @@ int WSAAPI gethostname(char *name, int namelen) {
     imports_string_free(&got);
     if (code) return fail(code);
     return succeed(0);
-}
-
-/* --- Address text (no host calls). --- */
-
-/* inet_addr: the classic forms a, a.b, a.b.c, a.b.c.d, each part decimal,
- * octal (0...) or hex (0x...). INADDR_NONE for anything else. */
-unsigned long WSAAPI inet_addr(const char *cp) {
-    uint32_t parts[4];
-    int count = 0;
-    const char *p = cp;
-    if (cp == NULL || !string_ok(cp) || *cp == '\0') return INADDR_NONE;
-    for (;;) {
-        uint64_t value = 0;
-        int base = 10, digits = 0;
-        if (p[0] == '0' && (p[1] == 'x' || p[1] == 'X')) {
-            base = 16;
-            p += 2;
-        } else if (p[0] == '0') {
-            base = 8;
-        }
-        for (;; p++, digits++) {
-            int d;
-            if (*p >= '0' && *p <= '9') d = *p - '0';
-            else if (base == 16 && *p >= 'a' && *p <= 'f') d = *p - 'a' + 10;
-            else if (base == 16 && *p >= 'A' && *p <= 'F') d = *p - 'A' + 10;
-            else break;
-            if (d >= base) return INADDR_NONE;
-            value = value * (uint64_t)base + (uint64_t)d;
-            if (value > 0xffffffffu) return INADDR_NONE;
-        }
-        if (digits == 0 && base != 16) return INADDR_NONE;
-        if (count == 4) return INADDR_NONE;
-        parts[count++] = (uint32_t)value;
-        if (*p == '.') {
-            p++;
-            continue;
-        }
-        if (*p != '\0' && *p != ' ') return INADDR_NONE;
-        break;
-    }
-    uint32_t host;
-    switch (count) {
-    case 1: host = parts[0]; break;
-    case 2:
-        if (parts[0] > 0xff || parts[1] > 0xffffff) return INADDR_NONE;
-        host = parts[0] << 24 | parts[1];
-        break;
-    case 3:
-        if (parts[0] > 0xff || parts[1] > 0xff || parts[2] > 0xffff) return INADDR_NONE;
-        host = parts[0] << 24 | parts[1] << 16 | parts[2];
-        break;
-    default:
-        for (int i = 0; i < 4; i++)
-            if (parts[i] > 0xff) return INADDR_NONE;
-        host = parts[0] << 24 | parts[1] << 16 | parts[2] << 8 | parts[3];
-        break;
-    }
-    return htonl(host);
-}
-
-char *WSAAPI inet_ntoa(struct in_addr in) {
-    static char text[INET_ADDRSTRLEN];
-    snprintf(text, sizeof text, "%u.%u.%u.%u", in.S_un.S_un_b.s_b1, in.S_un.S_un_b.s_b2, in.S_un.S_un_b.s_b3,
-             in.S_un.S_un_b.s_b4);
-    return text;
-}
-
-/* Strict dotted-decimal, as inet_pton takes it: four parts of 1-3 digits,
- * each at most 255, no leading zeros. */
-static int parse_ipv4(const char *s, const char *end, UCHAR out[4]) {
-    int part = 0;
-    while (part < 4) {
-        int value = 0, digits = 0;
-        while (s < end && *s >= '0' && *s <= '9') {
-            if (digits > 0 && value == 0) return 0;
-            value = value * 10 + (*s++ - '0');
-            if (++digits > 3 || value > 255) return 0;
-        }
-        if (digits == 0) return 0;
-        out[part++] = (UCHAR)value;
-        if (part < 4) {
-            if (s >= end || *s != '.') return 0;
-            s++;
-        }
-    }
-    return s == end;
-}
-
-static int hex_value(char c) {
-    if (c >= '0' && c <= '9') return c - '0';
-    if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-    if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-    return -1;
-}
-
-static int parse_ipv6(const char *s, UCHAR out[16]) {
-    uint16_t words[8];
-    int count = 0, gap = -1;
-    const char *end = s + strlen(s);
-    if (s[0] == ':') {
-        if (s[1] != ':') return 0;
-        s += 2;
-        gap = 0;
-        if (s == end) goto done;
-    }
-    while (s < end) {
-        const char *start = s;
-        int value = 0, digits = 0, d;
-        while ((d = hex_value(*s)) >= 0 && digits < 5) {
-            value = value * 16 + d;
-            s++;
-            digits++;
-        }
-        if (*s == '.') {
-            /* An embedded IPv4 address ends the text. */
-            UCHAR v4[4];
-            if (count > 6 || !parse_ipv4(start, end, v4)) return 0;
-            words[count++] = (uint16_t)(v4[0] << 8 | v4[1]);
-            words[count++] = (uint16_t)(v4[2] << 8 | v4[3]);
-            s = end;
-            break;
-        }
-        if (digits == 0 || digits > 4 || count == 8) return 0;
-        words[count++] = (uint16_t)value;
-        if (s == end) break;
-        if (*s != ':') return 0;
-        s++;
-        if (*s == ':') {
-            if (gap >= 0) return 0;
-            gap = count;
-            s++;
-            if (s == end) break;
-        } else if (s == end) {
-            return 0;
-        }
-    }
-done:
-    if (gap < 0 && count != 8) return 0;
-    if (gap >= 0 && count > 7) return 0;
-    memset(out, 0, 16);
-    int tail = gap < 0 ? 0 : count - gap;
-    int head = count - tail;
-    for (int i = 0; i < head; i++) {
-        out[2 * i] = (UCHAR)(words[i] >> 8);
-        out[2 * i + 1] = (UCHAR)words[i];
-    }
-    for (int i = 0; i < tail; i++) {
-        int at = 8 - tail + i;
-        out[2 * at] = (UCHAR)(words[head + i] >> 8);
-        out[2 * at + 1] = (UCHAR)words[head + i];
-    }
-    return 1;
-}
-
-INT WSAAPI inet_pton(INT Family, PCSTR pszAddrString, PVOID pAddrBuf) {
-    if (Family != AF_INET && Family != AF_INET6) return fail(WSAEAFNOSUPPORT);
-    if (pszAddrString == NULL || pAddrBuf == NULL || !string_ok(pszAddrString) ||
-        !in_memory(pAddrBuf, Family == AF_INET ? 4 : 16))
-        return fail(WSAEFAULT);
-    int ok = Family == AF_INET ? parse_ipv4(pszAddrString, pszAddrString + strlen(pszAddrString), pAddrBuf)
-                               : parse_ipv6(pszAddrString, pAddrBuf);
-    return succeed(ok);
-}
-
-/* RFC 5952 text: lowercase hex, the longest run of two or more zero words
- * as "::", IPv4-mapped and -compatible addresses with a dotted tail. */
-static void format_ipv6(const UCHAR *b, char *text) {
-    uint16_t w[8];
-    int best = -1, best_len = 0;
-    for (int i = 0; i < 8; i++) w[i] = (uint16_t)(b[2 * i] << 8 | b[2 * i + 1]);
-    for (int i = 0; i < 8;) {
-        int j = i;
-        while (j < 8 && w[j] == 0) j++;
-        if (j - i > best_len) {
-            best = i;
-            best_len = j - i;
-        }
-        i = j > i ? j : i + 1;
-    }
-    if (best_len < 2) best = -1;
-    bool dotted = best == 0 && (best_len == 5 && w[5] == 0xffff);
-    char *p = text;
-    for (int i = 0; i < (dotted ? 6 : 8); i++) {
-        if (i == best) {
-            p += sprintf(p, "::");
-            i += best_len - 1;
-            continue;
-        }
-        if (i > 0 && p[-1] != ':') *p++ = ':';
-        p += sprintf(p, "%x", w[i]);
-    }
-    if (dotted) p += sprintf(p, ":%u.%u.%u.%u", b[12], b[13], b[14], b[15]);
-    *p = '\0';
-}
-
-PCSTR WSAAPI inet_ntop(INT Family, const VOID *pAddr, PSTR pStringBuf, size_t StringBufSize) {
-    char text[INET6_ADDRSTRLEN];
-    if (Family != AF_INET && Family != AF_INET6) {
-        fail(WSAEAFNOSUPPORT);
-        return NULL;
-    }
-    if (pAddr == NULL || !in_memory(pAddr, Family == AF_INET ? 4 : 16)) {
-        fail(WSAEFAULT);
-        return NULL;
-    }
-    const UCHAR *b = pAddr;
-    if (Family == AF_INET) snprintf(text, sizeof text, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
-    else format_ipv6(b, text);
-    if (pStringBuf == NULL || !in_memory(pStringBuf, StringBufSize) || strlen(text) + 1 > StringBufSize) {
-        fail(WSA_INVALID_PARAMETER);
-        return NULL;
-    }
-    memcpy(pStringBuf, text, strlen(text) + 1);
-    succeed(0);
-    return pStringBuf;
 }

@@ -26,6 +26,8 @@ const FILES: &[(&str, &str, &[u8])] = &[
     embed!("include", "ws2tcpip.h"),
     embed!("include", "windows.h"),
     embed!("lib", "winsock.c"),
+    embed!("lib", "addr.c"),
+    embed!("lib", "internal.h"),
     embed!("lib", "windows.c"),
     embed!("lib", "start.c"),
     generated!("imports.h"),
@@ -34,7 +36,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
 ];
 
 /// Library sources compiled once per support directory.
-const LIBRARY_SOURCES: &[&str] = &["start.c", "winsock.c", "windows.c", "imports.c"];
+const LIBRARY_SOURCES: &[&str] = &["start.c", "winsock.c", "addr.c", "windows.c", "imports.c"];
 
 pub struct SupportDir {
     root: PathBuf,

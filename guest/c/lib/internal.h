@@ -1,0 +1,21 @@
+/*
+ * What the library's files share: the last error (SPEC 1, 7) and the checks
+ * of guest pointers (WSAEFAULT instead of a trap). Reserved names, so no
+ * program's own functions collide with them.
+ */
+#ifndef WINSOCK_WASM_INTERNAL_H
+#define WINSOCK_WASM_INTERNAL_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Sets the last error to 0 and returns `result`. */
+int __ws_succeed(int result);
+/* Sets the last error to `code` and returns SOCKET_ERROR. */
+int __ws_fail(int code);
+/* Whether [ptr, ptr+len) lies in linear memory (NULL only when len is 0). */
+int __ws_in_memory(const void *ptr, size_t len);
+/* Whether `s` is a NUL-terminated string inside linear memory. */
+bool __ws_string_ok(const char *s);
+
+#endif
