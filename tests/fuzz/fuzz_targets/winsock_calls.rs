@@ -67,6 +67,8 @@ enum Call {
     Select(Vec<Handle>, Vec<Handle>, Vec<Handle>, Option<u16>),
     Poll(Vec<(Handle, i16)>, i16),
     HostCleanup,
+    /// The embedder tears the instance down; every later call must trap.
+    Teardown,
 }
 
 /// Option levels and names worth hitting often, beside arbitrary ones.
@@ -212,6 +214,11 @@ fuzz_target!(|calls: Vec<Call>| {
                     control.cleanup();
                     m.started = 0;
                     m.open.clear();
+                }
+                Call::Teardown => {
+                    control.teardown();
+                    let r = ctx.socket(2, 1, 0);
+                    assert!(matches!(r, Err(Failure::Trap(_))), "a call after teardown: {r:?}");
                 }
                 Call::Socket(af, ty, p) => {
                     let r = ctx.socket(*af, *ty, *p);
