@@ -55,6 +55,7 @@ impl Denial {
         match self.action {
             "bind" => "--allow-bind (or --allow-net)",
             "lookup" => "--allow-lookup",
+            "accept" => "--allow-connect or --allow-bind naming its address",
             _ => "--allow-connect (or --allow-net)",
         }
     }
@@ -63,7 +64,11 @@ impl Denial {
 impl fmt::Display for Denial {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         // "connect to 10.0.0.1:80", "bind to 0.0.0.0:0", "lookup of example.com".
-        let preposition = if self.action == "lookup" { "of" } else { "to" };
+        let preposition = match self.action {
+            "lookup" => "of",
+            "accept" => "from",
+            _ => "to",
+        };
         write!(
             f,
             "denied {} {preposition} {}: not granted; {} grants it",
@@ -162,6 +167,12 @@ impl WinsockCtx {
 
     pub fn limits(&self) -> &Limits {
         &self.limits
+    }
+
+    /// Reports a denial the guest does not see as an error (a refused
+    /// incoming peer).
+    pub(crate) fn deny_quietly(&self, action: &'static str, target: String) {
+        (self.on_denial)(&Denial { action, target });
     }
 
     pub(crate) fn deny(&self, action: &'static str, target: String) -> Failure {

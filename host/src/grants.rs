@@ -179,6 +179,17 @@ impl Grants {
     pub fn may_bind(&self, addr: SocketAddr) -> bool {
         self.bind.check_addr(&canonical(addr)).is_ok()
     }
+
+    /// Whether a peer at `addr` may be handed to the guest by accept: its
+    /// address must be one the guest's grants name, for connect or for bind
+    /// (ports aside: a client's source port is any). A server granted
+    /// `--allow-bind 127.0.0.1:7007` serves clients on 127.0.0.1 and no
+    /// one else; one granted `0.0.0.0/0:80` serves everyone (SPEC 8: a
+    /// guest talks only to the addresses its grants name).
+    pub fn may_accept_from(&self, addr: SocketAddr) -> bool {
+        let ip = canonical(addr).ip();
+        self.connect_rules.iter().chain(&self.bind_rules).any(|rule| rule.net.contains(&ip))
+    }
 }
 
 /// An IPv4-mapped IPv6 address (`::ffff:a.b.c.d`) reaches the IPv4 host, so
@@ -247,5 +258,18 @@ mod tests {
         let mut any6 = Grants::deny_all();
         any6.allow_connect(rule("::/0"));
         assert!(!any6.may_connect("[::ffff:10.0.0.1]:80".parse().unwrap()));
+    }
+
+    #[test]
+    fn accepted_peers_must_be_named_by_a_grant_whatever_their_port() {
+        let mut g = Grants::deny_all();
+        g.allow_bind("127.0.0.1:7007".parse().unwrap());
+        g.allow_connect("10.0.0.0/8:80".parse().unwrap());
+        assert!(g.may_accept_from("127.0.0.1:50000".parse().unwrap()));
+        assert!(g.may_accept_from("[::ffff:127.0.0.1]:50000".parse().unwrap()));
+        assert!(g.may_accept_from("10.1.2.3:1234".parse().unwrap()));
+        assert!(!g.may_accept_from("127.0.0.2:50000".parse().unwrap()));
+        assert!(!g.may_accept_from("[::1]:50000".parse().unwrap()));
+        assert!(!Grants::deny_all().may_accept_from("127.0.0.1:1".parse().unwrap()));
     }
 }

@@ -195,19 +195,30 @@ impl WinsockCtx {
             // The connection stays in the backlog for a later accept.
             return Err(WsaError::MFile.into());
         }
-        let (fd, peer) = entry
-            .io(Interest::READABLE, nonblocking, None, |sock| {
-                let (fd, peer) = rustix::net::acceptfrom_with(
-                    sock,
-                    rustix::net::SocketFlags::NONBLOCK | rustix::net::SocketFlags::CLOEXEC,
-                )?;
-                Ok((fd, peer))
-            })
-            .await
-            .map_err(io_failure)?;
-        let peer = peer
-            .and_then(|p| SocketAddr::try_from(p).ok())
-            .ok_or(WsaError::ConnAborted)?;
+        let (fd, peer) = loop {
+            let (fd, peer) = entry
+                .io(Interest::READABLE, nonblocking, None, |sock| {
+                    let (fd, peer) = rustix::net::acceptfrom_with(
+                        sock,
+                        rustix::net::SocketFlags::NONBLOCK | rustix::net::SocketFlags::CLOEXEC,
+                    )?;
+                    Ok((fd, peer))
+                })
+                .await
+                .map_err(io_failure)?;
+            let peer = peer
+                .and_then(|p| SocketAddr::try_from(p).ok())
+                .ok_or(WsaError::ConnAborted)?;
+            if self.grants.may_accept_from(peer) {
+                break (fd, peer);
+            }
+            // A peer the grants do not name never reaches the guest: it is
+            // reset, reported, and accept goes on to the next (SPEC 8).
+            let refused = Socket::from(fd);
+            let _ = refused.set_linger(Some(Duration::ZERO));
+            drop(refused);
+            let _ = self.deny_quietly("accept", peer.to_string());
+        };
         let family = entry.family;
         let handle = self.instance.insert(self.limits.max_sockets, |cancel| {
             let new = SocketEntry::new(

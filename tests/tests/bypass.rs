@@ -428,13 +428,13 @@ fn names_resolving_outside_the_connect_grant_are_refused_at_connect() {
 }
 
 #[test]
-fn peers_from_outside_the_grant_can_come_in_but_cannot_be_reached_out_to() {
-    // SPEC 8 grants what a guest may connect (and send datagrams) to and
-    // what it may bind and listen on; an incoming connection is the listen
-    // grant's business (README: `--allow-bind` alone serves any client), so
-    // the host hands over a peer from 127.0.0.2. What the connect grant
-    // still forbids is reaching out to that peer's host: a new connection,
-    // or a datagram back to a sender outside the grant.
+fn peers_from_outside_the_grant_are_refused_at_accept_and_cannot_be_reached_out_to() {
+    // SPEC 8: a guest talks only to the addresses its grants name. An
+    // incoming peer from 127.0.0.2 (outside both the connect and the bind
+    // grant) is reset by the host and never handed to accept, which goes on
+    // to the next peer; a client on 127.0.0.1 is served. The connect grant
+    // also forbids reaching out to 127.0.0.2: a new connection, or a
+    // datagram back to a sender there.
     let (l2, p2) = tcp_target("127.0.0.2");
     let guest = spawn(
         "attacker",
@@ -449,14 +449,20 @@ fn peers_from_outside_the_grant_can_come_in_but_cannot_be_reached_out_to() {
         .collect();
     let (tcp_port, udp_port) = (ports[0], ports[1]);
 
-    let client = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-    client
+    let outsider = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    outsider
         .bind(&SocketAddr::from(([127, 0, 0, 2], 0)).into())
         .unwrap();
-    client
+    outsider
         .connect(&SocketAddr::from(([127, 0, 0, 1], tcp_port)).into())
-        .expect("connect to the guest's listener from 127.0.0.2");
-    let mut client: TcpStream = client.into();
+        .expect("the kernel completes the handshake from 127.0.0.2");
+    let mut outsider: TcpStream = outsider.into();
+    let outsider_addr = outsider.local_addr().unwrap();
+    let (heard, end) = read_to_end(&mut outsider, T);
+    assert!(heard.is_empty(), "the refused peer heard {heard:?}");
+    assert_eq!(end, PeerEnd::Reset, "the refused peer is reset");
+
+    let mut client = TcpStream::connect(("127.0.0.1", tcp_port)).expect("a granted client");
     let client_addr = client.local_addr().unwrap();
     let (sender, _) = udp_target("127.0.0.2");
     let sender_addr = sender.local_addr().unwrap();
@@ -487,6 +493,7 @@ fn peers_from_outside_the_grant_can_come_in_but_cannot_be_reached_out_to() {
     assert_eq!(
         denials,
         [
+            format!("accept {outsider_addr}"),
             format!("connect 127.0.0.2:{p2}"),
             format!("sendto {sender_addr}")
         ]

@@ -307,7 +307,8 @@ fn inbound(p2: u16) {
     let peer = from_wit(peer);
     say(format!("accepted {peer}"));
     attempt("send", peer, sockets::send(a, b"hello", 0));
-    let host = SocketAddr::new(peer.ip(), p2);
+    // The host that tried to come in (and was refused) stays unreachable.
+    let host = SocketAddr::from(([127, 0, 0, 2], p2));
     let c = socket(raw::AF_INET, raw::SOCK_STREAM);
     attempt("connect", host, sockets::connect(c, to_wit(host)));
 
