@@ -475,7 +475,9 @@ impl WinsockCtx {
         if Family::of(&to) != entry.family {
             return Err(WsaError::Fault.into());
         }
-        if to.port() == 0 {
+        // As for connect: the unspecified address (which Linux would turn
+        // into the local host) and port 0 are WSAEADDRNOTAVAIL on Windows.
+        if to.ip().is_unspecified() || to.port() == 0 {
             return Err(WsaError::AddrNotAvail.into());
         }
         if !self.grants.may_connect(to) {

@@ -234,11 +234,10 @@ fn datagrams_outside_the_loopback_grant_are_refused_broadcast_and_multicast_incl
         lines,
         [
             format!("sendto 127.0.0.2:{p2} -> 10013"),
-            // sendto has no unspecified-address rule of its own here: the
-            // grant refuses 0.0.0.0 and :: (Linux would deliver them to the
-            // local host). Windows would say WSAEADDRNOTAVAIL; either way
-            // nothing is sent.
-            format!("sendto 0.0.0.0:{p1} -> 10013"),
+            // As with connect, 0.0.0.0 and :: (which Linux would deliver to
+            // the local host) are WSAEADDRNOTAVAIL before any grant check,
+            // so they are not reported as denials; nothing is sent.
+            format!("sendto 0.0.0.0:{p1} -> 10049"),
             format!("sendto 224.0.0.1:{pb} -> 10013"),
             "setsockopt SO_BROADCAST -> 0".to_string(),
             format!("sendto 255.255.255.255:{pb} -> 10013"),
@@ -246,7 +245,7 @@ fn datagrams_outside_the_loopback_grant_are_refused_broadcast_and_multicast_incl
             format!("sendto [::ffff:127.0.0.2]:{p2} -> 10013"),
             format!("sendto [::ffff:10.0.0.1]:{p2} -> 10013"),
             format!("sendto [::1]:{p6} -> 10013"),
-            format!("sendto [::]:{p6} -> 10013"),
+            format!("sendto [::]:{p6} -> 10049"),
             format!("connect-udp 127.0.0.2:{p2} -> 10013"),
             format!("connect-udp 127.0.0.1:{p1} -> 0"),
             // Connecting a datagram socket to a granted address does not
@@ -258,14 +257,12 @@ fn datagrams_outside_the_loopback_grant_are_refused_broadcast_and_multicast_incl
         denials,
         [
             format!("sendto 127.0.0.2:{p2}"),
-            format!("sendto 0.0.0.0:{p1}"),
             format!("sendto 224.0.0.1:{pb}"),
             format!("sendto 255.255.255.255:{pb}"),
             format!("sendto 127.255.255.255:{pb}"),
             format!("sendto [::ffff:127.0.0.2]:{p2}"),
             format!("sendto [::ffff:10.0.0.1]:{p2}"),
             format!("sendto [::1]:{p6}"),
-            format!("sendto [::]:{p6}"),
             format!("connect 127.0.0.2:{p2}"),
             format!("sendto 127.0.0.2:{p2}"),
         ]
