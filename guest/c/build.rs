@@ -15,7 +15,9 @@ fn main() -> anyhow::Result<()> {
     let (package, _) = resolve.push_dir(&wit)?;
     let world = resolve.select_world(&[package], Some("imports"))?;
     let mut files = wit_bindgen_core::Files::default();
-    wit_bindgen_c::Opts::default().build().generate(&mut resolve, world, &mut files)?;
+    wit_bindgen_c::Opts::default()
+        .build()
+        .generate(&mut resolve, world, &mut files)?;
 
     let out = PathBuf::from(std::env::var("OUT_DIR")?).join("bindings");
     std::fs::create_dir_all(&out)?;

@@ -209,7 +209,10 @@ impl lifecycle::Host for WinsockCtx {
     ) -> wasmtime::Result<Result<WsaData, StartupError>> {
         // WSAStartup returns its code directly and leaves the last error
         // alone on failure; success sets it to 0 (SPEC 1).
-        match self.wsa_startup(version_requested, has_wsadata).map_err(trap)? {
+        match self
+            .wsa_startup(version_requested, has_wsadata)
+            .map_err(trap)?
+        {
             Ok(data) => Ok(Ok(wsa_data(data))),
             Err(refused) => Ok(Err(StartupError {
                 code: refused.code.into(),

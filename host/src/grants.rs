@@ -188,7 +188,10 @@ impl Grants {
     /// guest talks only to the addresses its grants name).
     pub fn may_accept_from(&self, addr: SocketAddr) -> bool {
         let ip = canonical(addr).ip();
-        self.connect_rules.iter().chain(&self.bind_rules).any(|rule| rule.net.contains(&ip))
+        self.connect_rules
+            .iter()
+            .chain(&self.bind_rules)
+            .any(|rule| rule.net.contains(&ip))
     }
 }
 

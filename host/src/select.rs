@@ -208,7 +208,12 @@ impl WinsockCtx {
             v
         };
         let (in_read, in_write, in_except) = (sorted(read), sorted(write), sorted(except));
-        let mut handles: Vec<u32> = in_read.iter().chain(&in_write).chain(&in_except).copied().collect();
+        let mut handles: Vec<u32> = in_read
+            .iter()
+            .chain(&in_write)
+            .chain(&in_except)
+            .copied()
+            .collect();
         handles.sort_unstable();
         handles.dedup();
         let mut watched = Vec::with_capacity(handles.len());
@@ -268,7 +273,12 @@ impl WinsockCtx {
             match self.entry(*h) {
                 Ok(entry) => {
                     slot.push(Some(watched.len()));
-                    watched.push(Watched { entry, read: false, write: false, except: true });
+                    watched.push(Watched {
+                        entry,
+                        read: false,
+                        write: false,
+                        except: true,
+                    });
                 }
                 Err(_) => slot.push(None),
             }
@@ -304,7 +314,8 @@ impl WinsockCtx {
         let ready = self
             .wait_ready(&watched, timeout, |r| {
                 r.iter().zip(&watched).any(|(r, w)| {
-                    let asked = if w.read { POLLRDNORM } else { 0 } | if w.write { POLLWRNORM } else { 0 };
+                    let asked =
+                        if w.read { POLLRDNORM } else { 0 } | if w.write { POLLWRNORM } else { 0 };
                     revents(r, asked) != 0
                 })
             })

@@ -446,7 +446,8 @@ fn peers_from_outside_the_grant_are_refused_at_accept_and_cannot_be_reached_out_
         .collect();
     let (tcp_port, udp_port) = (ports[0], ports[1]);
 
-    let outsider = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+    let outsider =
+        socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
     outsider
         .bind(&SocketAddr::from(([127, 0, 0, 2], 0)).into())
         .unwrap();

@@ -46,10 +46,18 @@ fn conformance(name: &str) {
         for i in 0..exp.len().max(got.len()) {
             let (e, g) = (exp.get(i).copied(), got.get(i).copied());
             if e != g {
-                report += &format!("line {}:\n  expected {:?}\n  got      {:?}\n", i + 1, e.unwrap_or("<none>"), g.unwrap_or("<none>"));
+                report += &format!(
+                    "line {}:\n  expected {:?}\n  got      {:?}\n",
+                    i + 1,
+                    e.unwrap_or("<none>"),
+                    g.unwrap_or("<none>")
+                );
             }
         }
-        panic!("{name}: output differs from {}\n{report}", expected_path.display());
+        panic!(
+            "{name}: output differs from {}\n{report}",
+            expected_path.display()
+        );
     }
     assert_eq!(code, 0, "{name} exit code");
 }
@@ -78,16 +86,42 @@ macro_rules! conformance_tests {
 // working only from SPEC and Microsoft's documentation (a cross-check on
 // the first set's reading).
 conformance_tests!(
-    constants, lifecycle, handles, tcp, options, nonblocking, select, poll, udp, ipv6,
-    lookup, shutdown, constants_2, lifecycle_2, handles_2, tcp_2, options_2, nonblocking_2,
-    select_2, poll_2, udp_2, ipv6_2, lookup_2, shutdown_2, timeouts_2,
+    constants,
+    lifecycle,
+    handles,
+    tcp,
+    options,
+    nonblocking,
+    select,
+    poll,
+    udp,
+    ipv6,
+    lookup,
+    shutdown,
+    constants_2,
+    lifecycle_2,
+    handles_2,
+    tcp_2,
+    options_2,
+    nonblocking_2,
+    select_2,
+    poll_2,
+    udp_2,
+    ipv6_2,
+    lookup_2,
+    shutdown_2,
+    timeouts_2,
 );
 
 // --- The C examples, driven by native peers. ---
 
 #[test]
 fn c_echo_server_serves_concurrent_native_clients() {
-    let guest = spawn("c-echo-server", &["127.0.0.1", "0", "--max-clients", "6"], GuestConfig::default());
+    let guest = spawn(
+        "c-echo-server",
+        &["127.0.0.1", "0", "--max-clients", "6"],
+        GuestConfig::default(),
+    );
     let line = guest.wait_for_line("listening on ", T);
     let addr = line.trim_start_matches("listening on ").trim().to_string();
     // Six clients at once, each sending in two halves with a pause between:
@@ -97,13 +131,19 @@ fn c_echo_server_serves_concurrent_native_clients() {
             let addr = addr.clone();
             std::thread::spawn(move || {
                 let mut c = TcpStream::connect(&addr).unwrap();
-                let msg: Vec<u8> = (0..200_000u32).map(|b| (b.wrapping_mul(i + 3)) as u8).collect();
+                let msg: Vec<u8> = (0..200_000u32)
+                    .map(|b| (b.wrapping_mul(i + 3)) as u8)
+                    .collect();
                 c.write_all(&msg[..100_000]).unwrap();
                 std::thread::sleep(Duration::from_millis(100));
                 c.write_all(&msg[100_000..]).unwrap();
                 c.shutdown(Shutdown::Write).unwrap();
                 let (back, end) = read_to_end(&mut c, T);
-                assert!(back == msg, "client {i} got {} bytes back, not its 200000", back.len());
+                assert!(
+                    back == msg,
+                    "client {i} got {} bytes back, not its 200000",
+                    back.len()
+                );
                 assert_eq!(end, PeerEnd::Eof);
             })
         })
@@ -125,10 +165,17 @@ fn one_shot_http_server() -> (u16, std::thread::JoinHandle<String>) {
         s.set_read_timeout(Some(T)).unwrap();
         while !req.ends_with(b"\r\n\r\n") {
             let n = s.read(&mut buf).unwrap();
-            assert!(n > 0, "request ended early: {:?}", String::from_utf8_lossy(&req));
+            assert!(
+                n > 0,
+                "request ended early: {:?}",
+                String::from_utf8_lossy(&req)
+            );
             req.extend_from_slice(&buf[..n]);
         }
-        s.write_all(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello from a native server\n").unwrap();
+        s.write_all(
+            b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello from a native server\n",
+        )
+        .unwrap();
         String::from_utf8(req).unwrap()
     });
     (port, server)
@@ -137,12 +184,22 @@ fn one_shot_http_server() -> (u16, std::thread::JoinHandle<String>) {
 #[test]
 fn c_http_client_resolves_with_gethostbyname_and_fetches() {
     let (port, server) = one_shot_http_server();
-    let (code, out) = run("c-http-client", &["localhost", &port.to_string(), "/hello.txt"], conformance_config());
+    let (code, out) = run(
+        "c-http-client",
+        &["localhost", &port.to_string(), "/hello.txt"],
+        conformance_config(),
+    );
     let request = server.join().unwrap();
-    assert!(request.starts_with("GET /hello.txt HTTP/1.0\r\n"), "{request}");
+    assert!(
+        request.starts_with("GET /hello.txt HTTP/1.0\r\n"),
+        "{request}"
+    );
     assert_eq!(code, 0, "{out}");
     assert!(out.starts_with("HTTP/1.0 200 OK\r\n"), "{out}");
-    assert!(out.ends_with("\r\n\r\nhello from a native server\n"), "{out}");
+    assert!(
+        out.ends_with("\r\n\r\nhello from a native server\n"),
+        "{out}"
+    );
 }
 
 /// The same program through the binaries a user runs: winsock-run with
@@ -164,7 +221,13 @@ fn c_http_client_reports_a_refused_port_as_10061() {
     let (l, port) = listener();
     drop(l);
     let wasm = guest_path("c-http-client");
-    let (code, out, err) = winsock_run(&["--allow-connect", "127.0.0.1", wasm.to_str().unwrap(), "127.0.0.1", &port.to_string()]);
+    let (code, out, err) = winsock_run(&[
+        "--allow-connect",
+        "127.0.0.1",
+        wasm.to_str().unwrap(),
+        "127.0.0.1",
+        &port.to_string(),
+    ]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(err.contains("10061"), "stderr: {err}");
     assert!(out.is_empty(), "{out}");
@@ -175,10 +238,19 @@ fn c_http_client_reports_an_unknown_host_as_11001() {
     let (l, port) = listener();
     let wasm = guest_path("c-http-client");
     // No lookup grant: the name is refused as not found, no packet leaves.
-    let (code, out, err) = winsock_run(&["--allow-connect", "127.0.0.1", wasm.to_str().unwrap(), "no-such-host.invalid", &port.to_string()]);
+    let (code, out, err) = winsock_run(&[
+        "--allow-connect",
+        "127.0.0.1",
+        wasm.to_str().unwrap(),
+        "no-such-host.invalid",
+        &port.to_string(),
+    ]);
     assert_eq!(code, 1, "{out}{err}");
     assert!(err.contains("11001"), "stderr: {err}");
-    assert!(err.contains("denied lookup"), "stderr names the denial: {err}");
+    assert!(
+        err.contains("denied lookup"),
+        "stderr names the denial: {err}"
+    );
     assert!(accept_within(&l, Duration::from_millis(200)).is_none());
 }
 
@@ -191,7 +263,8 @@ fn winsock_cc(args: &[&str], dir: &Path, env: &[(&str, &str)]) -> (i32, String) 
         .envs(env.iter().copied())
         .output()
         .expect("winsock-cc runs");
-    let text = String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
+    let text =
+        String::from_utf8_lossy(&out.stdout).into_owned() + &String::from_utf8_lossy(&out.stderr);
     (out.status.code().unwrap_or(-1), text)
 }
 
@@ -228,24 +301,55 @@ fn winsock_cc_compiles_separately_and_links_objects() {
     let dir = scratch("objects");
     std::fs::write(dir.join("main.c"), TWO_FILES_MAIN).unwrap();
     std::fs::write(dir.join("helper.c"), TWO_FILES_HELPER).unwrap();
-    let (code, out) = winsock_cc(&["-O1", "-Wall", "-Werror", "-c", "helper.c", "-o", "helper.o"], &dir, &[]);
+    let (code, out) = winsock_cc(
+        &[
+            "-O1", "-Wall", "-Werror", "-c", "helper.c", "-o", "helper.o",
+        ],
+        &dir,
+        &[],
+    );
     assert_eq!(code, 0, "{out}");
-    let (code, out) = winsock_cc(&["-g", "-Wall", "-Werror", "main.c", "helper.o", "-o", "prog.wasm", "-lws2_32", "-lwsock32"], &dir, &[]);
+    let (code, out) = winsock_cc(
+        &[
+            "-g",
+            "-Wall",
+            "-Werror",
+            "main.c",
+            "helper.o",
+            "-o",
+            "prog.wasm",
+            "-lws2_32",
+            "-lwsock32",
+        ],
+        &dir,
+        &[],
+    );
     assert_eq!(code, 0, "{out}");
     let (code, out, err) = winsock_run(&[dir.join("prog.wasm").to_str().unwrap()]);
-    assert_eq!((code, out.as_str()), (0, "version 2.2, close: 0\n"), "{err}");
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "version 2.2, close: 0\n"),
+        "{err}"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[test]
 fn winsock_cc_reports_compile_errors_and_leaves_no_output() {
     let dir = scratch("errors");
-    std::fs::write(dir.join("bad.c"), "#include <winsock2.h>\nint main(void) { return undeclared; }\n").unwrap();
+    std::fs::write(
+        dir.join("bad.c"),
+        "#include <winsock2.h>\nint main(void) { return undeclared; }\n",
+    )
+    .unwrap();
     let (code, out) = winsock_cc(&["bad.c", "-o", "bad.wasm"], &dir, &[]);
     assert_ne!(code, 0);
     assert!(out.contains("undeclared"), "{out}");
     assert!(!dir.join("bad.wasm").exists());
-    let leftovers: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let leftovers: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     assert_eq!(leftovers.len(), 1, "only the source remains: {leftovers:?}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
@@ -254,13 +358,24 @@ fn winsock_cc_reports_compile_errors_and_leaves_no_output() {
 fn winsock_cc_names_a_missing_toolchain() {
     let dir = scratch("missing");
     std::fs::write(dir.join("main.c"), TWO_FILES_MAIN).unwrap();
-    let (code, out) = winsock_cc(&["main.c"], &dir, &[("WINSOCK_CC_CLANG", "/nonexistent/clang")]);
+    let (code, out) = winsock_cc(
+        &["main.c"],
+        &dir,
+        &[("WINSOCK_CC_CLANG", "/nonexistent/clang")],
+    );
     assert_ne!(code, 0);
     assert!(out.contains("/nonexistent/clang"), "{out}");
     let (code, out) = winsock_cc(&["main.c"], &dir, &[("PATH", "/nonexistent")]);
     assert_ne!(code, 0);
-    assert!(out.contains("clang not found") && out.contains("apt-get install clang lld wasi-libc"), "{out}");
-    let (code, out) = winsock_cc(&["main.c"], &dir, &[("WASI_SYSROOT", "/nonexistent/sysroot")]);
+    assert!(
+        out.contains("clang not found") && out.contains("apt-get install clang lld wasi-libc"),
+        "{out}"
+    );
+    let (code, out) = winsock_cc(
+        &["main.c"],
+        &dir,
+        &[("WASI_SYSROOT", "/nonexistent/sysroot")],
+    );
     assert_ne!(code, 0);
     assert!(out.contains("wasi-libc"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();

@@ -115,7 +115,10 @@ fn http_client_resolves_a_granted_name() {
         .allow_lookup(winsock_host::LookupGrant::Names(vec!["localhost".into()]));
     let (code, out) = run("http-client", &[&format!("localhost:{port}"), "/"], config);
     let request = server.join().unwrap();
-    assert!(request.contains(&format!("Host: localhost:{port}\r\n")), "{request}");
+    assert!(
+        request.contains(&format!("Host: localhost:{port}\r\n")),
+        "{request}"
+    );
     assert_eq!(code, 0, "{out}");
     assert!(out.ends_with("\r\n\r\nhello, wasm\n"), "{out}");
 }

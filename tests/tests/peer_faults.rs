@@ -13,13 +13,19 @@ const T: Duration = Duration::from_secs(20);
 #[test]
 fn the_guest_sees_spec_codes_when_its_peer_misbehaves() {
     let (l, port) = listener();
-    let guest = spawn("conformance", &["peer-faults", &port.to_string()], GuestConfig::default());
+    let guest = spawn(
+        "conformance",
+        &["peer-faults", &port.to_string()],
+        GuestConfig::default(),
+    );
 
     // 1. 1000 bytes, then a reset (SO_LINGER {1,0} close).
     let s = accept_within(&l, T).expect("connection 1");
     (&s).write_all(&[1u8; 1000]).unwrap();
     std::thread::sleep(Duration::from_millis(100));
-    socket2::SockRef::from(&s).set_linger(Some(Duration::ZERO)).unwrap();
+    socket2::SockRef::from(&s)
+        .set_linger(Some(Duration::ZERO))
+        .unwrap();
     drop(s);
 
     // 2. 500 bytes, then a half-close; the guest still talks to us.

@@ -323,7 +323,10 @@ fn siocatmark_is_false_exactly_while_urgent_data_waits() {
     let sock = socket2::SockRef::from(&peer);
     sock.send_out_of_band(b"b").unwrap();
     let (exit, out) = guest.finish();
-    assert!(matches!(exit, winsock_host::command::Exit::Code(0)), "{out}");
+    assert!(
+        matches!(exit, winsock_host::command::Exit::Code(0)),
+        "{out}"
+    );
     assert_eq!(
         out,
         "at mark before any data: Ok(true)

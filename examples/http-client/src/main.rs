@@ -57,7 +57,9 @@ fn main() {
     let target = args.get(1).map(String::as_str).unwrap_or("");
     let parsed = match target.parse::<SocketAddr>() {
         Ok(a) => Some((a.ip().to_string(), a.port())),
-        Err(_) => target.rsplit_once(':').and_then(|(h, p)| Some((h.to_string(), p.parse().ok()?))),
+        Err(_) => target
+            .rsplit_once(':')
+            .and_then(|(h, p)| Some((h.to_string(), p.parse().ok()?))),
     };
     let Some((host, port)) = parsed else {
         eprintln!("usage: http-client HOST:PORT [PATH]");

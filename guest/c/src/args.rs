@@ -60,7 +60,9 @@ pub enum Parsed {
 }
 
 /// Options whose value is the next argument when not attached.
-const WITH_VALUE: &[&str] = &["-I", "-D", "-U", "-include", "-isystem", "-MF", "-MT", "-MQ", "-x", "-L"];
+const WITH_VALUE: &[&str] = &[
+    "-I", "-D", "-U", "-include", "-isystem", "-MF", "-MT", "-MQ", "-x", "-L",
+];
 
 pub fn parse(argv: &[String]) -> Result<Parsed> {
     let mut inv = Invocation {
@@ -99,7 +101,10 @@ pub fn parse(argv: &[String]) -> Result<Parsed> {
                 inv.clang_args.push(value.clone());
             }
             // Targets and sysroots are winsock-cc's to choose.
-            _ if a.starts_with("--target") || a.starts_with("-target") || a.starts_with("--sysroot") => {
+            _ if a.starts_with("--target")
+                || a.starts_with("-target")
+                || a.starts_with("--sysroot") =>
+            {
                 bail!("{a}: winsock-cc always targets wasm32 with its own Winsock headers")
             }
             "-" => bail!("reading source from standard input is not supported"),
@@ -135,10 +140,29 @@ mod tests {
 
     #[test]
     fn gcc_style_arguments() {
-        let inv = run(&["-O2", "-g", "-Wall", "-I", "inc", "-DX=1", "a.c", "b.c", "-o", "out.wasm", "-lws2_32", "-lWSOCK32", "-lm"]);
+        let inv = run(&[
+            "-O2",
+            "-g",
+            "-Wall",
+            "-I",
+            "inc",
+            "-DX=1",
+            "a.c",
+            "b.c",
+            "-o",
+            "out.wasm",
+            "-lws2_32",
+            "-lWSOCK32",
+            "-lm",
+        ]);
         assert_eq!(inv.mode, Mode::Link);
         assert_eq!(inv.output, Some(PathBuf::from("out.wasm")));
-        assert_eq!(inv.clang_args, ["-O2", "-g", "-Wall", "-I", "inc", "-DX=1", "a.c", "b.c", "-lm"]);
+        assert_eq!(
+            inv.clang_args,
+            [
+                "-O2", "-g", "-Wall", "-I", "inc", "-DX=1", "a.c", "b.c", "-lm"
+            ]
+        );
         assert!(inv.has_inputs);
     }
 

@@ -37,7 +37,10 @@ fn run(argv: &[String]) -> Result<ExitCode> {
             return Ok(ExitCode::SUCCESS);
         }
         args::Parsed::Version => {
-            println!("winsock-cc {} (winsock:ws2 C library)", env!("CARGO_PKG_VERSION"));
+            println!(
+                "winsock-cc {} (winsock:ws2 C library)",
+                env!("CARGO_PKG_VERSION")
+            );
             return Ok(ExitCode::SUCCESS);
         }
         args::Parsed::Run(inv) => inv,
@@ -64,11 +67,18 @@ fn run(argv: &[String]) -> Result<ExitCode> {
 
 /// Compiles and links the inputs with the Winsock library into a core
 /// module, then encodes it as a component at the output path.
-fn link(tools: &toolchain::Toolchain, support: &support::SupportDir, inv: &Invocation) -> Result<ExitCode> {
+fn link(
+    tools: &toolchain::Toolchain,
+    support: &support::SupportDir,
+    inv: &Invocation,
+) -> Result<ExitCode> {
     if !inv.has_inputs {
         bail!("no input files (usage: winsock-cc FILE.c... -o OUT.wasm; --help for more)");
     }
-    let output = inv.output.clone().unwrap_or_else(|| PathBuf::from("a.wasm"));
+    let output = inv
+        .output
+        .clone()
+        .unwrap_or_else(|| PathBuf::from("a.wasm"));
     let scratch = Scratch::new(&output)?;
     let core = scratch.path.join("core.wasm");
 
@@ -103,7 +113,11 @@ fn link(tools: &toolchain::Toolchain, support: &support::SupportDir, inv: &Invoc
     std::fs::write(&staged, &component).with_context(|| format!("writing {}", staged.display()))?;
     std::fs::rename(&staged, &output).with_context(|| format!("writing {}", output.display()))?;
     if inv.verbose {
-        eprintln!("winsock-cc: wrote {} ({} bytes)", output.display(), component.len());
+        eprintln!(
+            "winsock-cc: wrote {} ({} bytes)",
+            output.display(),
+            component.len()
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -128,7 +142,10 @@ impl Scratch {
             Some(p) if !p.as_os_str().is_empty() => p.to_path_buf(),
             _ => PathBuf::from("."),
         };
-        let name = output.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+        let name = output
+            .file_name()
+            .map(|n| n.to_string_lossy().into_owned())
+            .unwrap_or_default();
         let path = parent.join(format!(".{name}.winsock-cc.{}", std::process::id()));
         std::fs::create_dir_all(&path).with_context(|| format!("creating {}", path.display()))?;
         Ok(Self { path })

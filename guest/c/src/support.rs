@@ -10,12 +10,20 @@ use crate::toolchain::Toolchain;
 
 macro_rules! embed {
     ($dir:literal, $name:literal) => {
-        ($dir, $name, include_bytes!(concat!("../", $dir, "/", $name)) as &[u8])
+        (
+            $dir,
+            $name,
+            include_bytes!(concat!("../", $dir, "/", $name)) as &[u8],
+        )
     };
 }
 macro_rules! generated {
     ($name:literal) => {
-        ("lib", $name, include_bytes!(concat!(env!("OUT_DIR"), "/bindings/", $name)) as &[u8])
+        (
+            "lib",
+            $name,
+            include_bytes!(concat!(env!("OUT_DIR"), "/bindings/", $name)) as &[u8],
+        )
     };
 }
 
@@ -63,22 +71,34 @@ impl SupportDir {
 
         // Build into a private directory, then rename: concurrent first runs
         // never see a half-built library.
-        let staging = support.root.with_extension(format!("tmp-{}", std::process::id()));
+        let staging = support
+            .root
+            .with_extension(format!("tmp-{}", std::process::id()));
         let _ = std::fs::remove_dir_all(&staging);
         for (dir, name, contents) in FILES {
             let path = staging.join(dir).join(name);
             std::fs::create_dir_all(path.parent().unwrap())
                 .with_context(|| format!("creating {}", staging.display()))?;
-            std::fs::write(&path, contents).with_context(|| format!("writing {}", path.display()))?;
+            std::fs::write(&path, contents)
+                .with_context(|| format!("writing {}", path.display()))?;
         }
-        let staged = SupportDir { root: staging.clone() };
+        let staged = SupportDir {
+            root: staging.clone(),
+        };
         for source in LIBRARY_SOURCES {
-            let object = staging.join("lib").join(Path::new(source).with_extension("o"));
+            let object = staging
+                .join("lib")
+                .join(Path::new(source).with_extension("o"));
             let status = tools.clang_for_guest(&staged, verbose, |cmd| {
-                cmd.args(["-O2", "-Wall", "-c"]).arg(staging.join("lib").join(source)).arg("-o").arg(&object);
+                cmd.args(["-O2", "-Wall", "-c"])
+                    .arg(staging.join("lib").join(source))
+                    .arg("-o")
+                    .arg(&object);
             })?;
             if !status.success() {
-                bail!("compiling the Winsock library ({source}) failed; is the C toolchain complete?");
+                bail!(
+                    "compiling the Winsock library ({source}) failed; is the C toolchain complete?"
+                );
             }
         }
         std::fs::write(staging.join("ready"), b"")?;
@@ -99,8 +119,10 @@ impl SupportDir {
     /// that tells the component encoder the winsock:ws2 import types).
     pub fn library_objects(&self) -> Vec<PathBuf> {
         let lib = self.root.join("lib");
-        let mut objects: Vec<PathBuf> =
-            LIBRARY_SOURCES.iter().map(|s| lib.join(Path::new(s).with_extension("o"))).collect();
+        let mut objects: Vec<PathBuf> = LIBRARY_SOURCES
+            .iter()
+            .map(|s| lib.join(Path::new(s).with_extension("o")))
+            .collect();
         objects.push(lib.join("imports_component_type.o"));
         objects
     }
@@ -112,7 +134,9 @@ fn cache_root() -> PathBuf {
     }
     let base = std::env::var_os("WINSOCK_CACHE_DIR")
         .map(PathBuf::from)
-        .or_else(|| std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("winsock-wasm")))
+        .or_else(|| {
+            std::env::var_os("XDG_CACHE_HOME").map(|d| PathBuf::from(d).join("winsock-wasm"))
+        })
         .or_else(|| std::env::var_os("HOME").map(|d| PathBuf::from(d).join(".cache/winsock-wasm")))
         .unwrap_or_else(|| std::env::temp_dir().join("winsock-wasm"));
     base

@@ -22,12 +22,19 @@ impl Toolchain {
     pub fn find() -> Result<Self> {
         let clang = match std::env::var_os("WINSOCK_CC_CLANG") {
             Some(path) => PathBuf::from(path),
-            None => ["clang", "clang-19", "clang-18", "clang-17", "clang-16", "clang-15", "clang-14"]
-                .iter()
-                .find_map(|name| which(name))
-                .with_context(|| format!("clang not found on PATH; {SETUP}, or set WINSOCK_CC_CLANG"))?,
+            None => [
+                "clang", "clang-19", "clang-18", "clang-17", "clang-16", "clang-15", "clang-14",
+            ]
+            .iter()
+            .find_map(|name| which(name))
+            .with_context(|| {
+                format!("clang not found on PATH; {SETUP}, or set WINSOCK_CC_CLANG")
+            })?,
         };
-        let tools = Toolchain { clang, sysroot: std::env::var_os("WASI_SYSROOT") };
+        let tools = Toolchain {
+            clang,
+            sysroot: std::env::var_os("WASI_SYSROOT"),
+        };
 
         let ld = tools.query("-print-prog-name=wasm-ld")?;
         if !Path::new(&ld).is_absolute() && which(&ld).is_none() {
@@ -43,7 +50,9 @@ impl Toolchain {
         }
         let builtins = tools.query("-print-libgcc-file-name")?;
         if !Path::new(&builtins).exists() {
-            bail!("clang's wasm32 runtime library {builtins} is missing; {SETUP} (libclang-rt-*-dev-wasm32)");
+            bail!(
+                "clang's wasm32 runtime library {builtins} is missing; {SETUP} (libclang-rt-*-dev-wasm32)"
+            );
         }
         Ok(tools)
     }
@@ -66,7 +75,11 @@ impl Toolchain {
             .output()
             .with_context(|| format!("running {}", self.clang.display()))?;
         if !out.status.success() {
-            bail!("{} {flag} failed: {}", self.clang.display(), String::from_utf8_lossy(&out.stderr).trim());
+            bail!(
+                "{} {flag} failed: {}",
+                self.clang.display(),
+                String::from_utf8_lossy(&out.stderr).trim()
+            );
         }
         Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
     }
@@ -92,7 +105,8 @@ impl Toolchain {
         if verbose {
             eprintln!("winsock-cc: {cmd:?}");
         }
-        cmd.status().with_context(|| format!("running {}", self.clang.display()))
+        cmd.status()
+            .with_context(|| format!("running {}", self.clang.display()))
     }
 }
 

@@ -318,8 +318,17 @@ pub fn poll(fds: &mut [PollFd], timeout: Option<Duration>) -> Result<usize> {
 /// the embedder's lookup grant, else WSAHOST_NOT_FOUND; numeric hosts need
 /// none) with `port`.
 pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>> {
-    let hints = sockets::AddrinfoHints { flags: 0, family: 0, socktype: raw::SOCK_STREAM, protocol: 0 };
-    let list = wsa(sockets::getaddrinfo(Some(host), Some(&port.to_string()), Some(hints)))?;
+    let hints = sockets::AddrinfoHints {
+        flags: 0,
+        family: 0,
+        socktype: raw::SOCK_STREAM,
+        protocol: 0,
+    };
+    let list = wsa(sockets::getaddrinfo(
+        Some(host),
+        Some(&port.to_string()),
+        Some(hints),
+    ))?;
     Ok(list.into_iter().map(|a| from_wit(a.addr)).collect())
 }
 

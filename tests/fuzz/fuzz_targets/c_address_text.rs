@@ -13,7 +13,12 @@ const AF_INET6: c_int = 23;
 
 unsafe extern "C" {
     fn ws_inet_pton(family: c_int, text: *const c_char, out: *mut c_void) -> c_int;
-    fn ws_inet_ntop(family: c_int, addr: *const c_void, buf: *mut c_char, size: usize) -> *const c_char;
+    fn ws_inet_ntop(
+        family: c_int,
+        addr: *const c_void,
+        buf: *mut c_char,
+        size: usize,
+    ) -> *const c_char;
     fn ws_inet_addr(text: *const c_char) -> c_ulong;
 }
 
@@ -41,14 +46,22 @@ fn ntop6(bytes: &[u8; 16], size: usize) -> Option<String> {
     // SAFETY: `bytes` is 16 readable bytes; `buf` has `size` writable bytes
     // (and a guard tail that must stay untouched).
     let r = unsafe { ws_inet_ntop(AF_INET6, bytes.as_ptr().cast(), buf.as_mut_ptr(), size) };
-    assert!(buf[size..].iter().all(|&b| b == 0x55), "inet_ntop wrote past its buffer");
+    assert!(
+        buf[size..].iter().all(|&b| b == 0x55),
+        "inet_ntop wrote past its buffer"
+    );
     // SAFETY: on success the result is the NUL-terminated text in `buf`.
     (!r.is_null()).then(|| unsafe { CStr::from_ptr(r) }.to_string_lossy().into_owned())
 }
 
 fuzz_target!(|data: &[u8]| {
     // Text: up to the first NUL.
-    let text: Vec<u8> = data.iter().copied().take_while(|&b| b != 0).take(128).collect();
+    let text: Vec<u8> = data
+        .iter()
+        .copied()
+        .take_while(|&b| b != 0)
+        .take(128)
+        .collect();
     let c = CString::new(text.clone()).unwrap();
     let as_str = std::str::from_utf8(&text).ok();
 
@@ -56,22 +69,41 @@ fuzz_target!(|data: &[u8]| {
     // SAFETY: `c` is NUL-terminated, `v6` has 16 writable bytes.
     let ok6 = unsafe { ws_inet_pton(AF_INET6, c.as_ptr(), v6.as_mut_ptr().cast()) };
     let std6 = as_str.and_then(|s| s.parse::<Ipv6Addr>().ok());
-    assert_eq!(ok6 == 1, std6.is_some(), "inet_pton(AF_INET6, {:?}) = {ok6}, std: {std6:?}", String::from_utf8_lossy(&text));
+    assert_eq!(
+        ok6 == 1,
+        std6.is_some(),
+        "inet_pton(AF_INET6, {:?}) = {ok6}, std: {std6:?}",
+        String::from_utf8_lossy(&text)
+    );
     if let Some(a) = std6 {
-        assert_eq!(v6, a.octets(), "inet_pton(AF_INET6, {:?})", String::from_utf8_lossy(&text));
+        assert_eq!(
+            v6,
+            a.octets(),
+            "inet_pton(AF_INET6, {:?})",
+            String::from_utf8_lossy(&text)
+        );
     }
 
     let mut v4 = [0u8; 4];
     // SAFETY: as above, with 4 bytes.
     let ok4 = unsafe { ws_inet_pton(AF_INET, c.as_ptr(), v4.as_mut_ptr().cast()) };
     let std4 = as_str.and_then(|s| s.parse::<Ipv4Addr>().ok());
-    assert_eq!(ok4 == 1, std4.is_some(), "inet_pton(AF_INET, {:?}) = {ok4}, std: {std4:?}", String::from_utf8_lossy(&text));
+    assert_eq!(
+        ok4 == 1,
+        std4.is_some(),
+        "inet_pton(AF_INET, {:?}) = {ok4}, std: {std4:?}",
+        String::from_utf8_lossy(&text)
+    );
     if let Some(a) = std4 {
         assert_eq!(v4, a.octets());
         // A strict dotted quad is one of inet_addr's forms too.
         // SAFETY: `c` is NUL-terminated.
         let classic = unsafe { ws_inet_addr(c.as_ptr()) };
-        assert_eq!(classic as u32, u32::from_ne_bytes(a.octets()), "inet_addr({a})");
+        assert_eq!(
+            classic as u32,
+            u32::from_ne_bytes(a.octets()),
+            "inet_addr({a})"
+        );
     } else {
         // SAFETY: `c` is NUL-terminated.
         let _ = unsafe { ws_inet_addr(c.as_ptr()) };
@@ -82,13 +114,26 @@ fuzz_target!(|data: &[u8]| {
     if data.len() >= 16 {
         let bytes: [u8; 16] = data[..16].try_into().unwrap();
         let text = ntop6(&bytes, 65).expect("inet_ntop with INET6_ADDRSTRLEN");
-        assert_eq!(text, Ipv6Addr::from(bytes).to_string(), "inet_ntop of {bytes:?}");
+        assert_eq!(
+            text,
+            Ipv6Addr::from(bytes).to_string(),
+            "inet_ntop of {bytes:?}"
+        );
         let back = CString::new(text.clone()).unwrap();
         let mut again = [0u8; 16];
         // SAFETY: NUL-terminated text, 16 writable bytes.
-        assert_eq!(unsafe { ws_inet_pton(AF_INET6, back.as_ptr(), again.as_mut_ptr().cast()) }, 1);
+        assert_eq!(
+            unsafe { ws_inet_pton(AF_INET6, back.as_ptr(), again.as_mut_ptr().cast()) },
+            1
+        );
         assert_eq!(again, bytes, "round trip of {text}");
-        assert!(ntop6(&bytes, text.len()).is_none(), "no room for the NUL must be refused");
-        assert_eq!(ntop6(&bytes, text.len() + 1).as_deref(), Some(text.as_str()));
+        assert!(
+            ntop6(&bytes, text.len()).is_none(),
+            "no room for the NUL must be refused"
+        );
+        assert_eq!(
+            ntop6(&bytes, text.len() + 1).as_deref(),
+            Some(text.as_str())
+        );
     }
 });

@@ -19,8 +19,8 @@ use winsock_host::{Failure, Grants, InstanceControl, Limits, NetRule, WinsockCtx
 const SPEC9: &[i32] = &[
     10004, 10009, 10013, 10014, 10022, 10024, 10035, 10036, 10037, 10038, 10039, 10040, 10041,
     10042, 10043, 10044, 10045, 10046, 10047, 10048, 10049, 10050, 10051, 10052, 10053, 10054,
-    10055, 10056, 10057, 10058, 10060, 10061, 10065, 10091, 10092, 10093, 10101, 995, 11001,
-    11002, 11003, 11004,
+    10055, 10056, 10057, 10058, 10060, 10061, 10065, 10091, 10092, 10093, 10101, 995, 11001, 11002,
+    11003, 11004,
 ];
 const MAX_SOCKETS: usize = 12;
 
@@ -78,14 +78,26 @@ fn option(level: i32, name: i32) -> (i32, i32) {
         0x80, !0x80, 0x4, !0x4, 0x8, 0x20, 0x100, 0x1001, 0x1002, 0x1005, 0x1006, 0x1007, 0x1008,
         0x2, 1, 27,
     ];
-    let level = if level >= 0 { LEVELS[level as usize % LEVELS.len()] } else { level };
-    let name = if name >= 0 { NAMES[name as usize % NAMES.len()] } else { name };
+    let level = if level >= 0 {
+        LEVELS[level as usize % LEVELS.len()]
+    } else {
+        level
+    };
+    let name = if name >= 0 {
+        NAMES[name as usize % NAMES.len()]
+    } else {
+        name
+    };
     (level, name)
 }
 
 fn ioctl(cmd: u32) -> u32 {
     const CMDS: [u32; 3] = [0x8004_667e, 0x4004_667f, 0x4004_7307];
-    if cmd & 0x8000_0000 == 0 { CMDS[cmd as usize % 3] } else { cmd }
+    if cmd & 0x8000_0000 == 0 {
+        CMDS[cmd as usize % 3]
+    } else {
+        cmd
+    }
 }
 
 struct Fixture {
@@ -107,13 +119,22 @@ fn fixture() -> &'static Fixture {
             let rule: NetRule = rule.parse().unwrap();
             grants.allow_connect(rule.clone()).allow_bind(rule);
         }
-        let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        Fixture { runtime, listener_port, grants }
+        let runtime = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        Fixture {
+            runtime,
+            listener_port,
+            grants,
+        }
     })
 }
 
 fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir("/proc/self/fd")
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
 
 struct Model {
@@ -155,15 +176,22 @@ fn check<T>(r: &Result<T, Failure>, torn_down: bool, call: &Call) {
     match r {
         Ok(_) => {}
         Err(Failure::Wsa(e)) => {
-            assert!(SPEC9.contains(&e.code()), "{call:?} failed with {e:?}, not a SPEC 9 code");
+            assert!(
+                SPEC9.contains(&e.code()),
+                "{call:?} failed with {e:?}, not a SPEC 9 code"
+            );
         }
-        Err(Failure::Trap(why)) => assert!(torn_down, "{call:?} trapped ({why}) on a live instance"),
+        Err(Failure::Trap(why)) => {
+            assert!(torn_down, "{call:?} trapped ({why}) on a live instance")
+        }
     }
 }
 
 /// Bounds every call: a blocking call that has not finished is dropped,
 /// as when a guest is torn down mid-call.
-async fn bounded<T>(f: impl std::future::Future<Output = Result<T, Failure>>) -> Option<Result<T, Failure>> {
+async fn bounded<T>(
+    f: impl std::future::Future<Output = Result<T, Failure>>,
+) -> Option<Result<T, Failure>> {
     tokio::time::timeout(Duration::from_millis(5), f).await.ok()
 }
 
@@ -181,7 +209,11 @@ fuzz_target!(|calls: Vec<Call>| {
             })
             .build();
         let control: InstanceControl = ctx.control();
-        let mut m = Model { started: 0, open: BTreeSet::new(), seen: Vec::new() };
+        let mut m = Model {
+            started: 0,
+            open: BTreeSet::new(),
+            seen: Vec::new(),
+        };
         for call in calls.iter().take(64) {
             let torn_down = control.is_torn_down();
             let started_before = m.started;
@@ -204,7 +236,11 @@ fuzz_target!(|calls: Vec<Call>| {
                             }
                         }
                         Err(Failure::Wsa(e)) => {
-                            assert_eq!(e, WsaError::NotInitialised, "cleanup with count {started_before}")
+                            assert_eq!(
+                                e,
+                                WsaError::NotInitialised,
+                                "cleanup with count {started_before}"
+                            )
                         }
                         Err(_) => {}
                     }
@@ -218,7 +254,10 @@ fuzz_target!(|calls: Vec<Call>| {
                 Call::Teardown => {
                     control.teardown();
                     let r = ctx.socket(2, 1, 0);
-                    assert!(matches!(r, Err(Failure::Trap(_))), "a call after teardown: {r:?}");
+                    assert!(
+                        matches!(r, Err(Failure::Trap(_))),
+                        "a call after teardown: {r:?}"
+                    );
                 }
                 Call::Socket(af, ty, p) => {
                     let r = ctx.socket(*af, *ty, *p);
@@ -229,7 +268,11 @@ fuzz_target!(|calls: Vec<Call>| {
                     }
                 }
                 Call::SocketTcp | Call::SocketUdp => {
-                    let ty = if matches!(call, Call::SocketTcp) { 1 } else { 2 };
+                    let ty = if matches!(call, Call::SocketTcp) {
+                        1
+                    } else {
+                        2
+                    };
                     let r = ctx.socket(2, ty, 0);
                     check(&r, torn_down, call);
                     if let Ok(h) = r {
@@ -270,7 +313,9 @@ fuzz_target!(|calls: Vec<Call>| {
                     }
                 }
                 Call::Connect(h, a) => {
-                    if let Some(r) = bounded(ctx.connect(m.handle(h), addr(a, fx.listener_port))).await {
+                    if let Some(r) =
+                        bounded(ctx.connect(m.handle(h), addr(a, fx.listener_port))).await
+                    {
                         check(&r, torn_down, call);
                     }
                 }
@@ -284,7 +329,10 @@ fuzz_target!(|calls: Vec<Call>| {
                     if let Some(r) = bounded(ctx.recv(m.handle(h), *len, *flags)).await {
                         check(&r, torn_down, call);
                         if let Ok(data) = &r {
-                            assert!(data.len() <= (*len).max(0) as usize, "recv returned more than asked");
+                            assert!(
+                                data.len() <= (*len).max(0) as usize,
+                                "recv returned more than asked"
+                            );
                         }
                     }
                 }
@@ -317,7 +365,10 @@ fuzz_target!(|calls: Vec<Call>| {
                     let r = ctx.getsockopt(m.handle(h), level, name, *optlen);
                     check(&r, torn_down, call);
                     if let Ok(v) = &r {
-                        assert!(v.len() <= (*optlen).max(0) as usize, "getsockopt wrote past optlen");
+                        assert!(
+                            v.len() <= (*optlen).max(0) as usize,
+                            "getsockopt wrote past optlen"
+                        );
                     }
                 }
                 Call::SetSockOpt(h, level, name, value) => {
@@ -336,14 +387,18 @@ fuzz_target!(|calls: Vec<Call>| {
                     if let Some(res) = bounded(ctx.select(&r, &w, &e, timeout)).await {
                         check(&res, torn_down, call);
                         if let Ok([rr, ww, ee]) = &res {
-                            assert!(rr.iter().all(|h| r.contains(h)), "select reported a handle not asked for");
+                            assert!(
+                                rr.iter().all(|h| r.contains(h)),
+                                "select reported a handle not asked for"
+                            );
                             assert!(ww.iter().all(|h| w.contains(h)));
                             assert!(ee.iter().all(|h| e.contains(h)));
                         }
                     }
                 }
                 Call::Poll(fds, timeout) => {
-                    let fds: Vec<(u32, i16)> = fds.iter().map(|(h, ev)| (m.handle(h), *ev)).collect();
+                    let fds: Vec<(u32, i16)> =
+                        fds.iter().map(|(h, ev)| (m.handle(h), *ev)).collect();
                     if let Some(r) = bounded(ctx.wsapoll(&fds, (*timeout as i32) % 3)).await {
                         check(&r, torn_down, call);
                         if let Ok(revents) = &r {
@@ -353,8 +408,16 @@ fuzz_target!(|calls: Vec<Call>| {
                 }
             }
             if !control.is_torn_down() {
-                assert_eq!(control.startup_count(), m.started, "startup count after {call:?}");
-                assert_eq!(control.socket_count(), m.open.len(), "open sockets after {call:?}");
+                assert_eq!(
+                    control.startup_count(),
+                    m.started,
+                    "startup count after {call:?}"
+                );
+                assert_eq!(
+                    control.socket_count(),
+                    m.open.len(),
+                    "open sockets after {call:?}"
+                );
             }
         }
         drop(ctx);
@@ -362,5 +425,8 @@ fuzz_target!(|calls: Vec<Call>| {
         tokio::task::yield_now().await;
     });
     let after = open_fds();
-    assert_eq!(after, baseline, "descriptors after teardown: {after}, baseline {baseline}");
+    assert_eq!(
+        after, baseline,
+        "descriptors after teardown: {after}, baseline {baseline}"
+    );
 });

@@ -34,7 +34,8 @@ struct ClientReport {
 
 /// Deterministic payload bytes for (client, round).
 fn fill(buf: &mut [u8], client: u64, round: u64) {
-    let mut x = client.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ round.wrapping_mul(0xbf58_476d_1ce4_e5b9);
+    let mut x =
+        client.wrapping_mul(0x9e37_79b9_7f4a_7c15) ^ round.wrapping_mul(0xbf58_476d_1ce4_e5b9);
     for b in buf.iter_mut() {
         x ^= x << 13;
         x ^= x >> 7;
@@ -49,7 +50,9 @@ fn main() {
     let payload = arg("--payload", 512) as usize;
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target")
+        });
 
     // The guest: the Rust echo-server example, in its own thread and runtime.
     let runner = CommandRunner::new().expect("engine");
@@ -65,12 +68,19 @@ fn main() {
     grants.allow_bind("127.0.0.1".parse::<NetRule>().unwrap());
     let winsock = WinsockCtx::builder()
         .grants(grants)
-        .limits(Limits { max_sockets: connections as usize + 16, ..Limits::default() })
+        .limits(Limits {
+            max_sockets: connections as usize + 16,
+            ..Limits::default()
+        })
         .build();
     let control = winsock.control();
     let guest = std::thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
-        rt.block_on(runner.run(&component, wasi, winsock)).map(|_| ())
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(runner.run(&component, wasi, winsock))
+            .map(|_| ())
     });
     let addr = loop {
         let out = String::from_utf8_lossy(&stdout.contents()).into_owned();
@@ -80,11 +90,16 @@ fn main() {
         std::thread::sleep(Duration::from_millis(10));
     };
 
-    let rt = tokio::runtime::Builder::new_multi_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let deadline = Instant::now() + Duration::from_secs(seconds);
     let cleanup_started = Arc::new(AtomicBool::new(false));
     let round_trips = Arc::new(AtomicU64::new(0));
-    println!("{connections} connections to the guest echo server at {addr}, {payload}-byte messages, {seconds} s");
+    println!(
+        "{connections} connections to the guest echo server at {addr}, {payload}-byte messages, {seconds} s"
+    );
     let started = Instant::now();
     let reports: Vec<ClientReport> = rt.block_on(async {
         let mut tasks = Vec::new();
@@ -166,10 +181,23 @@ fn main() {
         reports
     });
 
-    let mut latencies: Vec<u32> = reports.iter().flat_map(|r| r.latencies_us.iter().copied()).collect();
+    let mut latencies: Vec<u32> = reports
+        .iter()
+        .flat_map(|r| r.latencies_us.iter().copied())
+        .collect();
     latencies.sort_unstable();
-    let pct = |p: f64| latencies.get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1))).copied().unwrap_or(0);
-    println!("latency (us): p50 {} p99 {} max {}", pct(0.50), pct(0.99), latencies.last().copied().unwrap_or(0));
+    let pct = |p: f64| {
+        latencies
+            .get(((latencies.len() as f64 * p) as usize).min(latencies.len().saturating_sub(1)))
+            .copied()
+            .unwrap_or(0)
+    };
+    println!(
+        "latency (us): p50 {} p99 {} max {}",
+        pct(0.50),
+        pct(0.99),
+        latencies.last().copied().unwrap_or(0)
+    );
     let errors: Vec<&String> = reports.iter().flat_map(|r| r.errors.iter()).collect();
     let resets = reports.iter().filter(|r| r.saw_reset).count();
     println!("connection errors during load: {}", errors.len());
@@ -178,7 +206,14 @@ fn main() {
     }
     println!("peers that saw a reset at the final cleanup: {resets} of {connections}");
     let guest_end = guest.join().expect("guest thread");
-    println!("guest ended: {}", if guest_end.is_ok() { "ok".to_string() } else { format!("{guest_end:?}") });
+    println!(
+        "guest ended: {}",
+        if guest_end.is_ok() {
+            "ok".to_string()
+        } else {
+            format!("{guest_end:?}")
+        }
+    );
     if !errors.is_empty() || resets != connections as usize {
         std::process::exit(1);
     }

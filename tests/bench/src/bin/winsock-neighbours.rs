@@ -53,7 +53,9 @@ fn main() {
     let rounds = arg("--rounds", 20_000);
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target")
+        });
     let runner = CommandRunner::new().expect("engine");
     let client = runner
         .load(&target.join("wasm32-wasip2/release/bench-winsock-client.wasm"))
@@ -68,10 +70,16 @@ fn main() {
         grants.allow_connect(lo.clone()).allow_bind(lo);
         WinsockCtx::builder()
             .grants(grants)
-            .limits(Limits { max_sockets: 2048, ..Limits::default() })
+            .limits(Limits {
+                max_sockets: 2048,
+                ..Limits::default()
+            })
             .build()
     };
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
 
     // The victim's own figures time each send+recv inside the guest; the
     // wall time per round trip also counts the waits for the host thread.
@@ -79,9 +87,18 @@ fn main() {
         let out = MemoryOutputPipe::new(1 << 16);
         let wasi = WasiCtxBuilder::new()
             .stdout(out.clone())
-            .args(&["bench-winsock-client", "pingpong", &port.to_string(), &rounds.to_string()])
+            .args(&[
+                "bench-winsock-client",
+                "pingpong",
+                &port.to_string(),
+                &rounds.to_string(),
+            ])
             .build();
-        let storm_wasi = || WasiCtxBuilder::new().args(&["conformance", "select-storm", "1000000"]).build();
+        let storm_wasi = || {
+            WasiCtxBuilder::new()
+                .args(&["conformance", "select-storm", "1000000"])
+                .build()
+        };
         let mut controls = Vec::new();
         let mut shared = Vec::new();
         let mut own_threads = Vec::new();
@@ -99,7 +116,10 @@ fn main() {
             for winsock in own_threads {
                 let (runner, storm, wasi) = (&runner, &storm, storm_wasi());
                 scope.spawn(move || {
-                    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .unwrap();
                     // Ends when the victim is done and tears it down.
                     let _ = rt.block_on(runner.run(storm, wasi, winsock));
                 });
@@ -131,7 +151,11 @@ fn main() {
         let (m, p, w) = victim(noisy, shared);
         println!(
             "beside {noisy} guests storming select/WSAPoll ({}): in-guest {m:.1} us median, {p:.1} us p99; wall {w:.1} us per round trip ({:.2}x alone)",
-            if shared { "all on one host thread" } else { "each instance on its own thread, as winsock-run runs them" },
+            if shared {
+                "all on one host thread"
+            } else {
+                "each instance on its own thread, as winsock-run runs them"
+            },
             w / w0
         );
     }

@@ -20,12 +20,19 @@ use winsock_host::{Grants, Limits, NetRule, WinsockCtx};
 const ENDS: [&str; 5] = ["return", "trap", "cleanup", "accept", "linger-close"];
 
 fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir("/proc/self/fd")
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
 
 fn fd_targets() -> Vec<String> {
     let mut v: Vec<String> = std::fs::read_dir("/proc/self/fd")
-        .map(|d| d.flatten().filter_map(|e| std::fs::read_link(e.path()).ok()).map(|p| p.display().to_string()).collect())
+        .map(|d| {
+            d.flatten()
+                .filter_map(|e| std::fs::read_link(e.path()).ok())
+                .map(|p| p.display().to_string())
+                .collect()
+        })
         .unwrap_or_default();
     v.sort();
     v
@@ -33,7 +40,11 @@ fn fd_targets() -> Vec<String> {
 
 fn rss_kib() -> u64 {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
-    let pages: u64 = statm.split_whitespace().nth(1).and_then(|v| v.parse().ok()).unwrap_or(0);
+    let pages: u64 = statm
+        .split_whitespace()
+        .nth(1)
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(0);
     pages * 4
 }
 
@@ -51,7 +62,9 @@ fn main() {
     let parallel = arg("--parallel", 8).max(1);
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"));
+        .unwrap_or_else(|| {
+            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target")
+        });
     let runner = CommandRunner::new().expect("engine");
     let component = runner
         .load(&target.join("wasm32-wasip2/release/conformance.wasm"))
@@ -72,19 +85,29 @@ fn main() {
     }
     // A listener whose backlog is full, so connects to it stay pending.
     let full = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
-    full.bind(&"127.0.0.1:0".parse::<std::net::SocketAddr>().unwrap().into()).unwrap();
+    full.bind(
+        &"127.0.0.1:0"
+            .parse::<std::net::SocketAddr>()
+            .unwrap()
+            .into(),
+    )
+    .unwrap();
     full.listen(0).unwrap();
     let full_port = full.local_addr().unwrap().as_socket().unwrap().port();
     let _fillers: Vec<TcpStream> = (0..2)
         .filter_map(|_| {
-            let s = socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
+            let s =
+                socket2::Socket::new(socket2::Domain::IPV4, socket2::Type::STREAM, None).unwrap();
             s.set_nonblocking(true).unwrap();
             let _ = s.connect(&full.local_addr().unwrap());
             Some(s.into())
         })
         .collect();
 
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().unwrap();
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .unwrap();
     let mut grants = Grants::deny_all();
     let lo: NetRule = "127.0.0.1".parse().unwrap();
     grants.allow_connect(lo.clone()).allow_bind(lo);
@@ -94,11 +117,20 @@ fn main() {
         let stdout = MemoryOutputPipe::new(4096);
         let wasi = WasiCtxBuilder::new()
             .stdout(stdout.clone())
-            .args(&["conformance", "soak-states", &sink_port.to_string(), &full_port.to_string(), end])
+            .args(&[
+                "conformance",
+                "soak-states",
+                &sink_port.to_string(),
+                &full_port.to_string(),
+                end,
+            ])
             .build();
         let winsock = WinsockCtx::builder()
             .grants(grants.clone())
-            .limits(Limits { max_linger: Duration::from_secs(30), ..Limits::default() })
+            .limits(Limits {
+                max_linger: Duration::from_secs(30),
+                ..Limits::default()
+            })
             .build();
         let control = winsock.control();
         let runner = &runner;
@@ -144,7 +176,9 @@ fn main() {
     let mut done = 0;
     while done < instances {
         let batch = parallel.min(instances - done);
-        rt.block_on(futures::future::join_all((done..done + batch).map(&run_one)));
+        rt.block_on(futures::future::join_all(
+            (done..done + batch).map(&run_one),
+        ));
         done += batch;
         if done % 1000 == 0 || done == instances {
             sample(done, &mut samples);
@@ -161,11 +195,25 @@ fn main() {
         println!("opened during the run and still open: {fd}");
     }
     let (_, fds0, _) = samples[0];
-    let warm = samples.iter().find(|s| s.0 >= 1000).copied().unwrap_or(samples[0]);
+    let warm = samples
+        .iter()
+        .find(|s| s.0 >= 1000)
+        .copied()
+        .unwrap_or(samples[0]);
     let last = *samples.last().unwrap();
-    let per_k = |a: f64, b: f64, n: usize| if n == 0 { 0.0 } else { (b - a) * 1000.0 / n as f64 };
+    let per_k = |a: f64, b: f64, n: usize| {
+        if n == 0 {
+            0.0
+        } else {
+            (b - a) * 1000.0 / n as f64
+        }
+    };
     println!();
-    println!("instances: {instances} in {:.1} s ({:.0}/s), {parallel} at a time", elapsed.as_secs_f64(), instances as f64 / elapsed.as_secs_f64());
+    println!(
+        "instances: {instances} in {:.1} s ({:.0}/s), {parallel} at a time",
+        elapsed.as_secs_f64(),
+        instances as f64 / elapsed.as_secs_f64()
+    );
     println!(
         "descriptors: {fds0} at start, {} after warm-up, {} at the end: {:+} since warm-up",
         warm.1,

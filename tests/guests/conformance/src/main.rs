@@ -1145,39 +1145,82 @@ fn crate_surface() {
 
     let l = Socket::listen_tcp(v6_loopback, 5).expect("listen on ::1");
     let at = l.local_addr().expect("local_addr");
-    say(format!("listener is v6 loopback: {}", at.is_ipv6() && at.ip().is_loopback()));
+    say(format!(
+        "listener is v6 loopback: {}",
+        at.is_ipv6() && at.ip().is_loopback()
+    ));
     let c = Socket::connect_tcp(at).expect("connect ::1");
     let (a, peer) = l.accept().expect("accept");
-    say(format!("accepted peer is the client: {}", peer == c.local_addr().unwrap()));
+    say(format!(
+        "accepted peer is the client: {}",
+        peer == c.local_addr().unwrap()
+    ));
     say(format!("v6only default: {:?}", a.only_v6()));
 
     c.send_all(b"peekaboo").expect("send");
     let mut buf = [0u8; 4];
-    say(format!("peek: {:?} {:?}", a.peek(&mut buf), String::from_utf8_lossy(&buf)));
+    say(format!(
+        "peek: {:?} {:?}",
+        a.peek(&mut buf),
+        String::from_utf8_lossy(&buf)
+    ));
     say(format!("FIONREAD after peek: {:?}", a.bytes_available()));
     say(format!("at mark: {:?}", a.at_mark()));
     let mut all = [0u8; 16];
     let n = a.recv(&mut all).expect("recv");
-    say(format!("recv after peek: {:?}", String::from_utf8_lossy(&all[..n])));
+    say(format!(
+        "recv after peek: {:?}",
+        String::from_utf8_lossy(&all[..n])
+    ));
 
-    a.set_recv_timeout(Some(Duration::from_millis(150))).expect("SO_RCVTIMEO");
+    a.set_recv_timeout(Some(Duration::from_millis(150)))
+        .expect("SO_RCVTIMEO");
     let started = Instant::now();
     let r = a.recv(&mut all);
-    say(format!("recv with nothing sent: {:?}, waited >= 140 ms: {}", r.map_err(|e| e.code()), started.elapsed() >= Duration::from_millis(140)));
-    say(format!("connection still usable: {:?}", c.send(b"x").and_then(|_| a.recv(&mut all))));
+    say(format!(
+        "recv with nothing sent: {:?}, waited >= 140 ms: {}",
+        r.map_err(|e| e.code()),
+        started.elapsed() >= Duration::from_millis(140)
+    ));
+    say(format!(
+        "connection still usable: {:?}",
+        c.send(b"x").and_then(|_| a.recv(&mut all))
+    ));
 
-    say(format!("keepalive set/get: {:?} {:?}", c.set_keepalive(true), c.keepalive()));
-    say(format!("IP_TTL on an IPv6 socket: {:?}", c.set_ttl(42).map_err(|e| e.code())));
-    say(format!("nodelay set/get: {:?} {:?}", c.set_nodelay(true), c.nodelay()));
+    say(format!(
+        "keepalive set/get: {:?} {:?}",
+        c.set_keepalive(true),
+        c.keepalive()
+    ));
+    say(format!(
+        "IP_TTL on an IPv6 socket: {:?}",
+        c.set_ttl(42).map_err(|e| e.code())
+    ));
+    say(format!(
+        "nodelay set/get: {:?} {:?}",
+        c.set_nodelay(true),
+        c.nodelay()
+    ));
 
     let u = Socket::udp_v6().expect("udp v6");
     u.bind(v6_loopback).expect("bind udp ::1");
     let to = u.local_addr().unwrap();
     let u2 = Socket::udp_v6().expect("udp v6");
-    say(format!("broadcast set/get: {:?} {:?}", u2.set_broadcast(true), u2.broadcast()));
-    say(format!("send_to over v6: {:?}", u2.send_to(b"datagram", to)));
+    say(format!(
+        "broadcast set/get: {:?} {:?}",
+        u2.set_broadcast(true),
+        u2.broadcast()
+    ));
+    say(format!(
+        "send_to over v6: {:?}",
+        u2.send_to(b"datagram", to)
+    ));
     let (n, from) = u.recv_from(&mut all).expect("recv_from");
-    say(format!("recv_from over v6: {:?} from the sender's port: {}", String::from_utf8_lossy(&all[..n]), from.port() == u2.local_addr().unwrap().port()));
+    say(format!(
+        "recv_from over v6: {:?} from the sender's port: {}",
+        String::from_utf8_lossy(&all[..n]),
+        from.port() == u2.local_addr().unwrap().port()
+    ));
 
     // A refused nonblocking connect: WSAEWOULDBLOCK, then the except set
     // and SO_ERROR tell the failure (SPEC 6).
@@ -1188,10 +1231,21 @@ fn crate_surface() {
     let nb = Socket::tcp_v4().unwrap();
     say(format!("ttl set/get: {:?} {:?}", nb.set_ttl(42), nb.ttl()));
     nb.set_nonblocking(true).unwrap();
-    say(format!("nonblocking connect: {:?}", nb.connect(closed).map_err(|e| e.code())));
-    let ready = winsock_guest::select(&[], &[&nb], &[&nb], Some(Duration::from_secs(5))).expect("select");
-    say(format!("select: in write set {}, in except set {}", ready.write.contains(&nb.raw()), ready.except.contains(&nb.raw())));
-    say(format!("SO_ERROR: {:?}", nb.take_error().map(|e| e.map(|e| e.code()))));
+    say(format!(
+        "nonblocking connect: {:?}",
+        nb.connect(closed).map_err(|e| e.code())
+    ));
+    let ready =
+        winsock_guest::select(&[], &[&nb], &[&nb], Some(Duration::from_secs(5))).expect("select");
+    say(format!(
+        "select: in write set {}, in except set {}",
+        ready.write.contains(&nb.raw()),
+        ready.except.contains(&nb.raw())
+    ));
+    say(format!(
+        "SO_ERROR: {:?}",
+        nb.take_error().map(|e| e.map(|e| e.code()))
+    ));
     drop((a, c, l, u, u2, nb));
     say(format!("cleanup: {:?}", wsa.cleanup()));
 }
@@ -1207,13 +1261,19 @@ fn atmark(port: u16) {
     // Wait until the normal byte is here (the urgent one comes with it).
     s.peek(&mut go).expect("peek");
     std::thread::sleep(Duration::from_millis(100));
-    say(format!("at mark with urgent data waiting: {:?}", s.at_mark()));
+    say(format!(
+        "at mark with urgent data waiting: {:?}",
+        s.at_mark()
+    ));
     let mut buf = [0u8; 4];
     let n = wsa_recv_oob(&s, &mut buf);
     say(format!("recv MSG_OOB: {n:?}"));
     say(format!("at mark after reading it: {:?}", s.at_mark()));
     let n = s.recv(&mut buf).expect("recv");
-    say(format!("recv normal data: {:?}", String::from_utf8_lossy(&buf[..n])));
+    say(format!(
+        "recv normal data: {:?}",
+        String::from_utf8_lossy(&buf[..n])
+    ));
 }
 
 fn wsa_recv_oob(s: &winsock_guest::Socket, buf: &mut [u8]) -> Result<String, i32> {
@@ -1254,7 +1314,8 @@ fn soak_states(sink: u16, full: u16, end: &str) {
     // Lingering: SO_LINGER {1, 30} with unsent data.
     let lingering = connect(sink);
     let linger = [1u8, 0, 30, 0];
-    sockets::setsockopt(lingering, raw::SOL_SOCKET, raw::SO_LINGER, Some(&linger)).expect("SO_LINGER");
+    sockets::setsockopt(lingering, raw::SOL_SOCKET, raw::SO_LINGER, Some(&linger))
+        .expect("SO_LINGER");
     sockets::ioctlsocket(lingering, raw::FIONBIO, 1).expect("FIONBIO");
     while sockets::send(lingering, &chunk, 0).is_ok() {}
     sockets::ioctlsocket(lingering, raw::FIONBIO, 0).expect("FIONBIO off");
@@ -1295,7 +1356,10 @@ fn peer_faults(port: u16) {
     };
     say(format!("reset mid-transfer: {got} bytes, then {end:?}"));
     say(format!("recv again: {:?}", s.recv(&mut buf).map_err(code)));
-    say(format!("send after the reset: {:?}", s.send(b"x").map_err(code)));
+    say(format!(
+        "send after the reset: {:?}",
+        s.send(b"x").map_err(code)
+    ));
     drop(s);
 
     // 2. The peer half-closes: EOF here, and this side can still send.
@@ -1309,12 +1373,19 @@ fn peer_faults(port: u16) {
         }
     };
     say(format!("half-close: {got} bytes, then {end:?}"));
-    say(format!("send after the peer's FIN: {:?}", s.send_all(b"still talking").map_err(code)));
-    say(format!("graceful close: {:?}", s.close().map_err(|e| e.error.code())));
+    say(format!(
+        "send after the peer's FIN: {:?}",
+        s.send_all(b"still talking").map_err(code)
+    ));
+    say(format!(
+        "graceful close: {:?}",
+        s.close().map_err(|e| e.error.code())
+    ));
 
     // 3. The peer stops reading: sends fill the buffers, then SO_SNDTIMEO.
     let s = Socket::connect_tcp(peer).expect("connect 3");
-    s.set_send_timeout(Some(Duration::from_millis(300))).expect("SO_SNDTIMEO");
+    s.set_send_timeout(Some(Duration::from_millis(300)))
+        .expect("SO_SNDTIMEO");
     let started = Instant::now();
     let chunk = vec![7u8; 64 * 1024];
     let end = loop {
@@ -1330,18 +1401,28 @@ fn peer_faults(port: u16) {
 
     // 4. The peer closes while this side lingers in closesocket.
     let s = Socket::connect_tcp(peer).expect("connect 4");
-    s.set_linger(Linger { on: true, seconds: 10 }).expect("SO_LINGER");
+    s.set_linger(Linger {
+        on: true,
+        seconds: 10,
+    })
+    .expect("SO_LINGER");
     s.set_nonblocking(true).expect("FIONBIO");
     while s.send(&chunk).is_ok() {}
     s.set_nonblocking(false).expect("FIONBIO off");
     say("lingering");
     let started = Instant::now();
     let r = s.close().map_err(|e| e.error.code());
-    say(format!("lingering close ended by the peer: {r:?}, in under 5 s: {}", started.elapsed() < Duration::from_secs(5)));
+    say(format!(
+        "lingering close ended by the peer: {r:?}, in under 5 s: {}",
+        started.elapsed() < Duration::from_secs(5)
+    ));
 
     // The host is unaffected: a fresh connection works.
     let s = Socket::connect_tcp(peer).expect("connect 5");
-    say(format!("fresh connection afterwards: {:?}", s.send_all(b"ok").map_err(code)));
+    say(format!(
+        "fresh connection afterwards: {:?}",
+        s.send_all(b"ok").map_err(code)
+    ));
 }
 
 /// Resource attacks (issue 5): each asks the host for far more than the
@@ -1367,20 +1448,33 @@ fn hog(port: u16) {
             }
         }
     }
-    say(format!("giant recv: {total} bytes, largest single recv <= 1 MiB: {}", largest <= 1 << 20));
+    say(format!(
+        "giant recv: {total} bytes, largest single recv <= 1 MiB: {}",
+        largest <= 1 << 20
+    ));
     let _ = sockets::closesocket(s);
 
     // A giant send: the memory ceiling refuses the buffer; a large one that
     // fits is sent partially.
     let mut huge: Vec<u8> = Vec::new();
-    say(format!("512 MiB buffer: {}", if huge.try_reserve_exact(512 << 20).is_ok() { "allocated" } else { "refused by the memory limit" }));
+    say(format!(
+        "512 MiB buffer: {}",
+        if huge.try_reserve_exact(512 << 20).is_ok() {
+            "allocated"
+        } else {
+            "refused by the memory limit"
+        }
+    ));
     drop(huge);
     let big = vec![9u8; 16 << 20];
     let s = tcp();
     sockets::connect(s, peer).expect("connect");
     sockets::ioctlsocket(s, raw::FIONBIO, 1).expect("FIONBIO");
     match sockets::send(s, &big, 0) {
-        Ok(n) => say(format!("16 MiB send: partial, at most 1 MiB: {}", n as usize <= 1 << 20)),
+        Ok(n) => say(format!(
+            "16 MiB send: partial, at most 1 MiB: {}",
+            n as usize <= 1 << 20
+        )),
         Err(e) => say(format!("16 MiB send: {}", WsaError::from(e).code())),
     }
     drop(big);
@@ -1401,18 +1495,47 @@ fn hog(port: u16) {
             break 0;
         }
     };
-    say(format!("connect flood: {} sockets, then {end}", opened.len()));
+    say(format!(
+        "connect flood: {} sockets, then {end}",
+        opened.len()
+    ));
 
     // select and WSAPoll over far more entries than any FD_SETSIZE.
     let flood: Vec<u32> = opened.iter().copied().cycle().take(70_000).collect();
-    let sets = sockets::FdSets { readfds: flood.clone(), writefds: vec![], exceptfds: vec![] };
-    show("select over 70000 entries", sockets::select(&sets, Some(0)).map(|_| ()));
+    let sets = sockets::FdSets {
+        readfds: flood.clone(),
+        writefds: vec![],
+        exceptfds: vec![],
+    };
+    show(
+        "select over 70000 entries",
+        sockets::select(&sets, Some(0)).map(|_| ()),
+    );
     let fewer: Vec<u32> = opened.iter().copied().cycle().take(60_000).collect();
-    let sets = sockets::FdSets { readfds: fewer.clone(), writefds: fewer.clone()[..1000].to_vec(), exceptfds: vec![] };
-    show("select over 61000 entries", sockets::select(&sets, Some(0)).map(|_| ()));
-    let polls: Vec<sockets::Pollfd> = flood.iter().map(|&fd| sockets::Pollfd { fd, events: raw::POLLIN }).collect();
-    show("WSAPoll over 70000 entries", sockets::wsapoll(&polls, 0).map(|_| ()));
-    show("WSAPoll over 60000 entries", sockets::wsapoll(&polls[..60_000], 0).map(|r| r.len()));
+    let sets = sockets::FdSets {
+        readfds: fewer.clone(),
+        writefds: fewer.clone()[..1000].to_vec(),
+        exceptfds: vec![],
+    };
+    show(
+        "select over 61000 entries",
+        sockets::select(&sets, Some(0)).map(|_| ()),
+    );
+    let polls: Vec<sockets::Pollfd> = flood
+        .iter()
+        .map(|&fd| sockets::Pollfd {
+            fd,
+            events: raw::POLLIN,
+        })
+        .collect();
+    show(
+        "WSAPoll over 70000 entries",
+        sockets::wsapoll(&polls, 0).map(|_| ()),
+    );
+    show(
+        "WSAPoll over 60000 entries",
+        sockets::wsapoll(&polls[..60_000], 0).map(|r| r.len()),
+    );
     for h in opened {
         let _ = sockets::closesocket(h);
     }
@@ -1425,8 +1548,18 @@ fn select_storm(rounds: u32) {
     lifecycle::startup(raw::makeword(2, 2), true).expect("startup");
     let socks: Vec<u32> = (0..1000).map(|_| tcp()).collect();
     let many: Vec<u32> = socks.iter().copied().cycle().take(60_000).collect();
-    let polls: Vec<sockets::Pollfd> = many.iter().map(|&fd| sockets::Pollfd { fd, events: raw::POLLOUT }).collect();
-    let sets = sockets::FdSets { readfds: many.clone(), writefds: many, exceptfds: vec![] };
+    let polls: Vec<sockets::Pollfd> = many
+        .iter()
+        .map(|&fd| sockets::Pollfd {
+            fd,
+            events: raw::POLLOUT,
+        })
+        .collect();
+    let sets = sockets::FdSets {
+        readfds: many.clone(),
+        writefds: many,
+        exceptfds: vec![],
+    };
     for _ in 0..rounds {
         let _ = sockets::select(&sets, Some(0));
         let _ = sockets::wsapoll(&polls, 0);
