@@ -194,6 +194,31 @@ pub fn spawn(guest: &str, args: &[&str], config: GuestConfig) -> RunningGuest {
     }
 }
 
+/// A native HTTP server that answers one request with `response`; the
+/// thread returns the request it read.
+pub fn one_shot_http_server(response: &'static [u8]) -> (u16, JoinHandle<String>) {
+    let (l, port) = listener();
+    let server = std::thread::spawn(move || {
+        let timeout = Duration::from_secs(10);
+        let mut s = accept_within(&l, timeout).expect("client connects");
+        let mut req = Vec::new();
+        let mut buf = [0u8; 1024];
+        s.set_read_timeout(Some(timeout)).unwrap();
+        while !req.ends_with(b"\r\n\r\n") {
+            let n = s.read(&mut buf).unwrap();
+            assert!(
+                n > 0,
+                "request ended early: {:?}",
+                String::from_utf8_lossy(&req)
+            );
+            req.extend_from_slice(&buf[..n]);
+        }
+        std::io::Write::write_all(&mut s, response).unwrap();
+        String::from_utf8(req).unwrap()
+    });
+    (port, server)
+}
+
 /// Starts the conformance guest's `scenario` with a native listener's port
 /// as its first argument (then `extra`), and accepts its connection.
 pub fn spawn_with_peer(

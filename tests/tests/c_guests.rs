@@ -3,7 +3,7 @@
 //! (written from SPEC, tests/c/conformance/*.expected), the C examples
 //! against native clients and servers, and winsock-cc's own behaviour.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{Shutdown, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -155,35 +155,12 @@ fn c_echo_server_serves_concurrent_native_clients() {
     assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
 }
 
-/// A native HTTP/1.0 server answering one request; the thread returns it.
-fn one_shot_http_server() -> (u16, std::thread::JoinHandle<String>) {
-    let (l, port) = listener();
-    let server = std::thread::spawn(move || {
-        let mut s = accept_within(&l, T).expect("client connects");
-        let mut req = Vec::new();
-        let mut buf = [0u8; 1024];
-        s.set_read_timeout(Some(T)).unwrap();
-        while !req.ends_with(b"\r\n\r\n") {
-            let n = s.read(&mut buf).unwrap();
-            assert!(
-                n > 0,
-                "request ended early: {:?}",
-                String::from_utf8_lossy(&req)
-            );
-            req.extend_from_slice(&buf[..n]);
-        }
-        s.write_all(
-            b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello from a native server\n",
-        )
-        .unwrap();
-        String::from_utf8(req).unwrap()
-    });
-    (port, server)
-}
+const C_RESPONSE: &[u8] =
+    b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello from a native server\n";
 
 #[test]
 fn c_http_client_resolves_with_gethostbyname_and_fetches() {
-    let (port, server) = one_shot_http_server();
+    let (port, server) = one_shot_http_server(C_RESPONSE);
     let (code, out) = run(
         "c-http-client",
         &["localhost", &port.to_string(), "/hello.txt"],

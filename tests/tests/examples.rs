@@ -1,6 +1,6 @@
 //! The example guests, driven by native clients and servers.
 
-use std::io::{Read, Write};
+use std::io::Write;
 use std::net::{Shutdown, TcpStream};
 use std::time::Duration;
 use winsock_tests::*;
@@ -64,33 +64,12 @@ fn echo_server_serves_concurrent_clients_with_select() {
     assert_lines(&out, &["WSACleanup: done"]);
 }
 
-/// A native HTTP/1.0 server answering one request; the thread returns the
-/// request it read.
-fn one_shot_http_server() -> (u16, std::thread::JoinHandle<String>) {
-    let (l, port) = listener();
-    let server = std::thread::spawn(move || {
-        let mut s = accept_within(&l, T).expect("client connects");
-        let mut req = Vec::new();
-        let mut buf = [0u8; 1024];
-        s.set_read_timeout(Some(T)).unwrap();
-        while !req.ends_with(b"\r\n\r\n") {
-            let n = s.read(&mut buf).unwrap();
-            assert!(
-                n > 0,
-                "request ended early: {:?}",
-                String::from_utf8_lossy(&req)
-            );
-            req.extend_from_slice(&buf[..n]);
-        }
-        s.write_all(b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nhello, wasm\n").unwrap();
-        String::from_utf8(req).unwrap()
-    });
-    (port, server)
-}
+const EXAMPLE_RESPONSE: &[u8] =
+    b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\nContent-Length: 12\r\n\r\nhello, wasm\n";
 
 #[test]
 fn http_client_fetches_from_a_native_server() {
-    let (port, server) = one_shot_http_server();
+    let (port, server) = one_shot_http_server(EXAMPLE_RESPONSE);
     let (code, out) = run(
         "http-client",
         &[&format!("127.0.0.1:{port}"), "/index.html"],
@@ -108,7 +87,7 @@ fn http_client_fetches_from_a_native_server() {
 
 #[test]
 fn http_client_resolves_a_granted_name() {
-    let (port, server) = one_shot_http_server();
+    let (port, server) = one_shot_http_server(EXAMPLE_RESPONSE);
     let mut config = GuestConfig::default();
     config
         .grants

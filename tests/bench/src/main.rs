@@ -13,6 +13,8 @@
 //! figure is the median of; `--no-pin` leaves CPU placement to the kernel;
 //! `--out FILE` writes the JSON report elsewhere.
 
+mod common;
+
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::io::{ErrorKind, Read, Write};
 use std::net::{SocketAddr, TcpListener, TcpStream};
@@ -81,11 +83,7 @@ struct Bench {
     sizes: Sizes,
 }
 
-fn target_dir() -> PathBuf {
-    std::env::var_os("CARGO_TARGET_DIR")
-        .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
-}
+use common::target_dir;
 
 fn listener() -> (TcpListener, u16) {
     // A deep backlog: the cleanup workload opens 1,000 connections at once.

@@ -6,6 +6,10 @@
 //!   cargo run --release -p winsock-bench --bin winsock-load -- \
 //!       [--connections 1000] [--seconds 60] [--payload 512]
 
+#[path = "../common.rs"]
+mod common;
+use common::arg;
+
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -14,15 +18,6 @@ use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use winsock_host::command::CommandRunner;
 use winsock_host::{Grants, Limits, NetRule, WinsockCtx};
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(|v| v.parse().expect("a number"))
-        .unwrap_or(default)
-}
 
 /// What one client saw.
 #[derive(Default)]
@@ -48,16 +43,11 @@ fn main() {
     let connections = arg("--connections", 1000);
     let seconds = arg("--seconds", 60);
     let payload = arg("--payload", 512) as usize;
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target")
-        });
 
     // The guest: the Rust echo-server example, in its own thread and runtime.
     let runner = CommandRunner::new().expect("engine");
     let component = runner
-        .load(&target.join("wasm32-wasip2/release/echo-server.wasm"))
+        .load(&common::guest("echo-server"))
         .expect("build the echo-server guest first (tests/run.sh)");
     let stdout = MemoryOutputPipe::new(1 << 24);
     let wasi = WasiCtxBuilder::new()

@@ -5,22 +5,17 @@
 //!
 //!   cargo run --release -p winsock-bench --bin winsock-neighbours -- [--noisy 4] [--rounds 20000]
 
+#[path = "../common.rs"]
+mod common;
+use common::arg;
+
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::time::Instant;
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use winsock_host::command::CommandRunner;
-use winsock_host::{Grants, Limits, NetRule, WinsockCtx};
-
-fn arg(name: &str, default: u64) -> u64 {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(|v| v.parse().expect("a number"))
-        .unwrap_or(default)
-}
+use winsock_host::{Limits, WinsockCtx};
 
 fn field(out: &str, name: &str) -> f64 {
     let words: Vec<&str> = out.split_whitespace().collect();
@@ -51,25 +46,17 @@ fn echo_server() -> u16 {
 fn main() {
     let noisy = arg("--noisy", 4);
     let rounds = arg("--rounds", 20_000);
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target")
-        });
     let runner = CommandRunner::new().expect("engine");
     let client = runner
-        .load(&target.join("wasm32-wasip2/release/bench-winsock-client.wasm"))
+        .load(&common::guest("bench-winsock-client"))
         .expect("build the bench guests first (tests/run.sh)");
     let storm = runner
-        .load(&target.join("wasm32-wasip2/release/conformance.wasm"))
+        .load(&common::guest("conformance"))
         .expect("build the conformance guest first (tests/run.sh)");
     let port = echo_server();
     let ctx = || {
-        let mut grants = Grants::deny_all();
-        let lo: NetRule = "127.0.0.1".parse().unwrap();
-        grants.allow_connect(lo.clone()).allow_bind(lo);
         WinsockCtx::builder()
-            .grants(grants)
+            .grants(common::loopback_grants())
             .limits(Limits {
                 max_sockets: 2048,
                 ..Limits::default()

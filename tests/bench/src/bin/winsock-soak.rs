@@ -8,6 +8,10 @@
 //!
 //!   cargo run --release -p winsock-bench --bin winsock-soak -- [--instances N] [--parallel K]
 
+#[path = "../common.rs"]
+mod common;
+use common::arg;
+
 use std::io::Read;
 use std::net::{TcpListener, TcpStream};
 use std::sync::{Arc, Mutex};
@@ -15,7 +19,7 @@ use std::time::{Duration, Instant};
 use wasmtime_wasi::WasiCtxBuilder;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use winsock_host::command::{CommandRunner, Exit};
-use winsock_host::{Grants, Limits, NetRule, WinsockCtx};
+use winsock_host::{Limits, WinsockCtx};
 
 const ENDS: [&str; 5] = ["return", "trap", "cleanup", "accept", "linger-close"];
 
@@ -48,26 +52,12 @@ fn rss_kib() -> u64 {
     pages * 4
 }
 
-fn arg(name: &str, default: usize) -> usize {
-    let args: Vec<String> = std::env::args().collect();
-    args.iter()
-        .position(|a| a == name)
-        .and_then(|i| args.get(i + 1))
-        .map(|v| v.parse().expect("a number"))
-        .unwrap_or(default)
-}
-
 fn main() {
     let instances = arg("--instances", 10_000);
     let parallel = arg("--parallel", 8).max(1);
-    let target = std::env::var_os("CARGO_TARGET_DIR")
-        .map(std::path::PathBuf::from)
-        .unwrap_or_else(|| {
-            std::path::PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target")
-        });
     let runner = CommandRunner::new().expect("engine");
     let component = runner
-        .load(&target.join("wasm32-wasip2/release/conformance.wasm"))
+        .load(&common::guest("conformance"))
         .expect("build the conformance guest first (tests/run.sh)");
 
     // The sink accepts and never reads, so the guests' data stays unsent;
@@ -108,9 +98,7 @@ fn main() {
         .enable_all()
         .build()
         .unwrap();
-    let mut grants = Grants::deny_all();
-    let lo: NetRule = "127.0.0.1".parse().unwrap();
-    grants.allow_connect(lo.clone()).allow_bind(lo);
+    let grants = common::loopback_grants();
 
     let run_one = |i: usize| {
         let end = ENDS[i % ENDS.len()];
