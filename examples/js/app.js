@@ -5,10 +5,10 @@
 // It imports the winsock:ws2 WIT package directly (componentize-js turns the
 // WIT imports into ES modules). Failures print the WSA error code and exit 1.
 
-import { startup, cleanup, errorNumber } from 'winsock:ws2/lifecycle@0.1.1';
+import { startup, cleanup, errorNumber } from 'winsock:ws2/lifecycle@0.1.2';
 import {
   socket, connect, send, recv, closesocket, setsockopt, getsockopt,
-} from 'winsock:ws2/sockets@0.1.1';
+} from 'winsock:ws2/sockets@0.1.2';
 import { getArguments } from 'wasi:cli/environment@0.2.12';
 import { exit } from 'wasi:cli/exit@0.2.12';
 

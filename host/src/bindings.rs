@@ -386,6 +386,11 @@ impl sockets::Host for WinsockCtx {
         self.finish(r)
     }
 
+    async fn gethostbyaddr(&mut self, addr: SocketAddress) -> Result<String, Failure> {
+        let r = WinsockCtx::gethostbyaddr(self, to_std(addr)).await;
+        self.finish(r)
+    }
+
     fn gethostname(&mut self) -> Result<String, Failure> {
         let r = WinsockCtx::gethostname(self);
         self.finish(r)

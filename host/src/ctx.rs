@@ -19,7 +19,7 @@ pub struct Limits {
     /// send, a larger recv buffer is filled at most this far.
     pub max_bytes_per_call: usize,
     /// Name lookups one instance may have under way at once; beyond it
-    /// getaddrinfo fails WSATRY_AGAIN.
+    /// getaddrinfo and gethostbyaddr fail WSATRY_AGAIN.
     pub max_pending_lookups: usize,
     /// The largest linear memory the guest may grow (applied by
     /// [`crate::command::CommandRunner`]; an embedder with its own store
@@ -43,7 +43,7 @@ impl Default for Limits {
 /// An operation the grants refused (SPEC 8), reported to the embedder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Denial {
-    /// "connect", "bind", "sendto" or "lookup".
+    /// "connect", "bind", "sendto", "accept", "lookup" or "reverse lookup".
     pub action: &'static str,
     /// The address or name that was refused.
     pub target: String,
@@ -54,7 +54,7 @@ impl Denial {
     pub fn grant_flag(&self) -> &'static str {
         match self.action {
             "bind" => "--allow-bind (or --allow-net)",
-            "lookup" => "--allow-lookup",
+            "lookup" | "reverse lookup" => "--allow-lookup",
             "accept" => "--allow-connect or --allow-bind naming its address",
             _ => "--allow-connect (or --allow-net)",
         }
@@ -63,9 +63,10 @@ impl Denial {
 
 impl fmt::Display for Denial {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        // "connect to 10.0.0.1:80", "bind to 0.0.0.0:0", "lookup of example.com".
+        // "connect to 10.0.0.1:80", "bind to 0.0.0.0:0", "lookup of
+        // example.com", "reverse lookup of 127.0.0.1".
         let preposition = match self.action {
-            "lookup" => "of",
+            "lookup" | "reverse lookup" => "of",
             "accept" => "from",
             _ => "to",
         };
@@ -178,7 +179,7 @@ impl WinsockCtx {
     pub(crate) fn deny(&self, action: &'static str, target: String) -> Failure {
         (self.on_denial)(&Denial { action, target });
         Failure::Wsa(match action {
-            "lookup" => WsaError::HostNotFound,
+            "lookup" | "reverse lookup" => WsaError::HostNotFound,
             _ => WsaError::Acces,
         })
     }

@@ -1,11 +1,14 @@
-//! getaddrinfo, getnameinfo and gethostname (SPEC 7-8): numeric hosts are
-//! parsed and need no grant; every other name needs the lookup grant, and a
-//! refused name is WSAHOST_NOT_FOUND plus one report to the operator.
+//! getaddrinfo, getnameinfo, gethostbyaddr and gethostname (SPEC 7-8):
+//! numeric hosts are parsed and need no grant; every other name needs the
+//! lookup grant, and a refused name is WSAHOST_NOT_FOUND plus one report to
+//! the operator. Reverse lookups need the lookup grant too, and a name
+//! grant list also bounds the names they may return.
 
 use crate::ctx::WinsockCtx;
 use crate::error::{WsaError, WsaResult};
+use crate::grants::LookupGrant;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use winsock_abi::*;
 
 /// getaddrinfo's hints, Windows' numbers.
@@ -142,16 +145,23 @@ impl WinsockCtx {
         Ok(out)
     }
 
-    /// A granted name lookup, bounded by the pending-lookup limit.
-    async fn resolve(&self, name: &str) -> WsaResult<Vec<IpAddr>> {
-        if name.is_empty() || name.len() > 255 || !self.grants.lookup().allows(name) {
-            return Err(self.deny("lookup", name.to_string()));
-        }
+    /// One of the instance's pending-lookup slots (SPEC 8's limit), or
+    /// WSATRY_AGAIN when all are taken.
+    fn lookup_slot(&self) -> WsaResult<LookupSlot<'_>> {
         let pending = &self.instance.pending_lookups;
         if pending.fetch_add(1, Ordering::AcqRel) >= self.limits.max_pending_lookups {
             pending.fetch_sub(1, Ordering::AcqRel);
             return Err(WsaError::TryAgain.into());
         }
+        Ok(LookupSlot(pending))
+    }
+
+    /// A granted name lookup, bounded by the pending-lookup limit.
+    async fn resolve(&self, name: &str) -> WsaResult<Vec<IpAddr>> {
+        if name.is_empty() || name.len() > 255 || !self.grants.lookup().allows(name) {
+            return Err(self.deny("lookup", name.to_string()));
+        }
+        let _slot = self.lookup_slot()?;
         // The system resolver blocks; tokio runs it on its blocking pool,
         // never on the thread that serves guests.
         let cancel = self.instance.lock().cancel.clone();
@@ -160,7 +170,6 @@ impl WinsockCtx {
             _ = cancel.cancelled() => Err(WsaError::Intr),
             r = tokio::net::lookup_host(query) => r.map_err(|_| WsaError::HostNotFound),
         };
-        pending.fetch_sub(1, Ordering::AcqRel);
         let mut ips: Vec<IpAddr> = Vec::new();
         for a in r? {
             if !ips.contains(&a.ip()) {
@@ -168,6 +177,36 @@ impl WinsockCtx {
             }
         }
         Ok(ips)
+    }
+
+    /// gethostbyaddr(addr): the host name of `addr`'s address (the port is
+    /// ignored), by a reverse lookup through the system resolver. It needs
+    /// the lookup grant: without one, WSAHOST_NOT_FOUND and one report; with
+    /// a list of names, the answer must be one of them (else the same). No
+    /// name for the address: WSAHOST_NOT_FOUND.
+    pub async fn gethostbyaddr(&mut self, addr: SocketAddr) -> WsaResult<String> {
+        self.check_alive()?;
+        self.instance.require_started()?;
+        let ip = addr.ip();
+        if *self.grants.lookup() == LookupGrant::None {
+            return Err(self.deny("reverse lookup", ip.to_string()));
+        }
+        let name = {
+            let _slot = self.lookup_slot()?;
+            // getnameinfo blocks: run it on tokio's blocking pool, never on
+            // the thread that serves guests. A cancelled call returns at
+            // once; the resolver's thread finishes on its own.
+            let cancel = self.instance.lock().cancel.clone();
+            let lookup = tokio::task::spawn_blocking(move || reverse_lookup(ip));
+            tokio::select! {
+                _ = cancel.cancelled() => return Err(WsaError::Intr.into()),
+                r = lookup => r.map_err(|_| WsaError::NoRecovery)??,
+            }
+        };
+        if !self.grants.lookup().allows(&name) {
+            return Err(self.deny("reverse lookup", format!("{ip} (answered {name})")));
+        }
+        Ok(name)
     }
 
     /// getnameinfo(addr, flags).
@@ -191,6 +230,49 @@ impl WinsockCtx {
         self.check_alive()?;
         self.instance.require_started()?;
         Ok(self.hostname.clone())
+    }
+}
+
+/// Holds one pending-lookup slot until dropped (also when the lookup's
+/// future is dropped mid-way).
+struct LookupSlot<'a>(&'a AtomicUsize);
+
+impl Drop for LookupSlot<'_> {
+    fn drop(&mut self) {
+        self.0.fetch_sub(1, Ordering::AcqRel);
+    }
+}
+
+/// The system resolver's name for `ip` (libc getnameinfo with NI_NAMEREQD:
+/// /etc/hosts, then DNS, as the host's own programs see it). Blocks.
+fn reverse_lookup(ip: IpAddr) -> Result<String, WsaError> {
+    let addr = socket2::SockAddr::from(SocketAddr::new(ip, 0));
+    let mut host = [0 as libc::c_char; libc::NI_MAXHOST as usize];
+    // SAFETY: `addr` is a valid socket address of the length given; `host`
+    // is writable for its full length and getnameinfo NUL-terminates what
+    // it writes there; no service buffer is asked for.
+    let rc = unsafe {
+        libc::getnameinfo(
+            addr.as_ptr().cast(),
+            addr.len(),
+            host.as_mut_ptr(),
+            host.len() as libc::socklen_t,
+            std::ptr::null_mut(),
+            0,
+            libc::NI_NAMEREQD,
+        )
+    };
+    match rc {
+        0 => {}
+        libc::EAI_AGAIN => return Err(WsaError::TryAgain),
+        libc::EAI_FAIL => return Err(WsaError::NoRecovery),
+        _ => return Err(WsaError::HostNotFound),
+    }
+    // SAFETY: getnameinfo succeeded, so `host` holds a NUL-terminated string.
+    let name = unsafe { std::ffi::CStr::from_ptr(host.as_ptr()) };
+    match name.to_str() {
+        Ok(n) if !n.is_empty() => Ok(n.to_string()),
+        _ => Err(WsaError::HostNotFound),
     }
 }
 

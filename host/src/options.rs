@@ -27,6 +27,9 @@ enum SockOpt {
     Error,
     Type,
     TcpNoDelay,
+    TcpKeepIdle,
+    TcpKeepIntvl,
+    TcpKeepCnt,
     IpTtl,
     Ipv6V6Only,
 }
@@ -54,6 +57,10 @@ impl SockOpt {
             (SOL_SOCKET, SO_ERROR) => Error,
             (SOL_SOCKET, SO_TYPE) => Type,
             (IPPROTO_TCP, TCP_NODELAY) if stream => TcpNoDelay,
+            // Windows 10's keepalive tuning (TCP_KEEPALIVE is TCP_KEEPIDLE).
+            (IPPROTO_TCP, TCP_KEEPIDLE) if stream => TcpKeepIdle,
+            (IPPROTO_TCP, TCP_KEEPINTVL) if stream => TcpKeepIntvl,
+            (IPPROTO_TCP, TCP_KEEPCNT) if stream => TcpKeepCnt,
             (IPPROTO_IP, IP_TTL) if entry.family == Family::V4 => IpTtl,
             (IPPROTO_IPV6, IPV6_V6ONLY) if entry.family == Family::V6 => Ipv6V6Only,
             // Microsoft documents WSAEINVAL for a level that is not valid;
@@ -76,6 +83,12 @@ fn sys(e: std::io::Error) -> WsaError {
         Some(libc::EINVAL) => WsaError::Inval,
         _ => WsaError::from_io(&e),
     }
+}
+
+/// A kernel duration option in whole seconds, as Windows' DWORD.
+fn secs(r: rustix::io::Result<std::time::Duration>) -> Result<i32, WsaError> {
+    r.map(|d| d.as_secs().min(i32::MAX as u64) as i32)
+        .map_err(|e| sys(e.into()))
 }
 
 fn int_bytes(v: i32) -> Vec<u8> {
@@ -131,6 +144,12 @@ impl WinsockCtx {
                 SocketKind::Datagram => SOCK_DGRAM,
             },
             TcpNoDelay => i32::from(sock.tcp_nodelay().map_err(sys)?),
+            // Read back from the kernel: what it really applies.
+            TcpKeepIdle => secs(rustix::net::sockopt::tcp_keepidle(sock))?,
+            TcpKeepIntvl => secs(rustix::net::sockopt::tcp_keepintvl(sock))?,
+            TcpKeepCnt => rustix::net::sockopt::tcp_keepcnt(sock)
+                .map_err(|e| sys(e.into()))?
+                .min(i32::MAX as u32) as i32,
             IpTtl => sock.ttl_v4().map_err(sys)? as i32,
             Ipv6V6Only => i32::from(sock.only_v6().map_err(sys)?),
         };
@@ -201,6 +220,23 @@ impl WinsockCtx {
             SndTimeo => st.send_timeout_ms = int as u32,
             RcvTimeo => st.recv_timeout_ms = int as u32,
             TcpNoDelay => sock.set_tcp_nodelay(on).map_err(sys)?,
+            // DWORD seconds, applied to the kernel socket as given. They do
+            // not turn SO_KEEPALIVE on (Windows' setsockopt does not
+            // either). 0 is WSAEINVAL, as is anything beyond the kernel's
+            // range (idle and interval 1-32767 s, count 1-127 on Linux).
+            TcpKeepIdle | TcpKeepIntvl | TcpKeepCnt => {
+                let value = u32::from_le_bytes([bytes[0], bytes[1], bytes[2], bytes[3]]);
+                if value == 0 || value > i32::MAX as u32 {
+                    return Err(WsaError::Inval.into());
+                }
+                let seconds = std::time::Duration::from_secs(value.into());
+                let applied = match opt {
+                    TcpKeepIdle => rustix::net::sockopt::set_tcp_keepidle(sock, seconds),
+                    TcpKeepIntvl => rustix::net::sockopt::set_tcp_keepintvl(sock, seconds),
+                    _ => rustix::net::sockopt::set_tcp_keepcnt(sock, value),
+                };
+                applied.map_err(|e| sys(e.into()))?;
+            }
             IpTtl => sock.set_ttl_v4(int as u32).map_err(sys)?,
             Ipv6V6Only => {
                 if st.phase != Phase::Unbound {

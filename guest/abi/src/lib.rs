@@ -29,6 +29,13 @@ pub const SO_RCVTIMEO: i32 = 0x1006;
 pub const SO_ERROR: i32 = 0x1007;
 pub const SO_TYPE: i32 = 0x1008;
 pub const TCP_NODELAY: i32 = 0x0001;
+/// TCP keepalive tuning at IPPROTO_TCP, Windows 10's numbers: DWORD
+/// seconds. Windows spells the idle time both TCP_KEEPALIVE and
+/// TCP_KEEPIDLE (both 3).
+pub const TCP_KEEPALIVE: i32 = 3;
+pub const TCP_KEEPIDLE: i32 = TCP_KEEPALIVE;
+pub const TCP_KEEPCNT: i32 = 16;
+pub const TCP_KEEPINTVL: i32 = 17;
 pub const IP_TTL: i32 = 4;
 pub const IPV6_V6ONLY: i32 = 27;
 
