@@ -238,3 +238,152 @@ fn a_granted_name_resolves_and_its_addresses_still_pass_the_connect_grant() {
     assert_lines(&out, &["connect to the resolved address: err 10013"]);
     assert!(accept_within(&l, Duration::from_millis(200)).is_none());
 }
+
+/// What this machine's resolver calls 127.0.0.1 (its hosts file): the
+/// name the guest must be told.
+fn loopback_name() -> String {
+    let out = Command::new("getent")
+        .args(["hosts", "127.0.0.1"])
+        .output()
+        .expect("getent");
+    String::from_utf8_lossy(&out.stdout)
+        .split_whitespace()
+        .nth(1)
+        .expect("127.0.0.1 has a name in the hosts file")
+        .to_string()
+}
+
+fn lookup_config(lookup: winsock_host::LookupGrant) -> GuestConfig {
+    let mut grants = Grants::deny_all();
+    grants.allow_lookup(lookup);
+    GuestConfig {
+        grants,
+        limits: Limits::default(),
+    }
+}
+
+#[test]
+fn gethostbyaddr_with_any_lookup_grant_names_the_address() {
+    let name = loopback_name();
+    let guest = spawn(
+        "conformance",
+        &["reverse-lookup", "127.0.0.1", "192.0.2.1"],
+        lookup_config(winsock_host::LookupGrant::Any),
+    );
+    let denials = guest.denials.clone();
+    let (_, out) = guest.finish();
+    assert_lines(
+        &out,
+        &[
+            "gethostbyaddr before startup: err 10093",
+            &format!("gethostbyaddr 127.0.0.1: ok {name:?}"),
+            // TEST-NET-1 has no name anywhere.
+            "gethostbyaddr 192.0.2.1: err 11001",
+            &format!("lookup_addr 127.0.0.1: ok {name:?}"),
+        ],
+    );
+    assert!(denials.lock().unwrap().is_empty());
+}
+
+#[test]
+fn gethostbyaddr_with_a_name_list_answers_only_granted_names() {
+    let name = loopback_name();
+    let guest = spawn(
+        "conformance",
+        &["reverse-lookup", "127.0.0.1"],
+        lookup_config(winsock_host::LookupGrant::Names(vec![name.to_uppercase()])),
+    );
+    let denials = guest.denials.clone();
+    let (_, out) = guest.finish();
+    assert_lines(
+        &out,
+        &[
+            &format!("gethostbyaddr 127.0.0.1: ok {name:?}"),
+            &format!("lookup_addr 127.0.0.1: ok {name:?}"),
+        ],
+    );
+    assert!(denials.lock().unwrap().is_empty());
+
+    let guest = spawn(
+        "conformance",
+        &["reverse-lookup", "127.0.0.1"],
+        lookup_config(winsock_host::LookupGrant::Names(vec!["example.com".into()])),
+    );
+    let denials = guest.denials.clone();
+    let (_, out) = guest.finish();
+    assert_lines(
+        &out,
+        &[
+            "gethostbyaddr 127.0.0.1: err 11001",
+            "lookup_addr 127.0.0.1: err 11001",
+        ],
+    );
+    let denials = denials.lock().unwrap();
+    assert_eq!(denials.len(), 2, "one report per refusal: {denials:?}");
+    assert_eq!(denials[0].action, "reverse lookup");
+    assert_eq!(denials[0].target, format!("127.0.0.1 (answered {name})"));
+}
+
+#[test]
+fn gethostbyaddr_without_the_lookup_grant_is_host_not_found_and_reported() {
+    let guest = spawn(
+        "conformance",
+        &["reverse-lookup", "127.0.0.1"],
+        GuestConfig::default(),
+    );
+    let denials = guest.denials.clone();
+    let (_, out) = guest.finish();
+    assert_lines(
+        &out,
+        &[
+            "gethostbyaddr before startup: err 10093",
+            "gethostbyaddr 127.0.0.1: err 11001",
+            "lookup_addr 127.0.0.1: err 11001",
+        ],
+    );
+    let denials = denials.lock().unwrap();
+    let seen: Vec<(&str, &str)> = denials
+        .iter()
+        .map(|d| (d.action, d.target.as_str()))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("reverse lookup", "127.0.0.1"),
+            ("reverse lookup", "127.0.0.1")
+        ]
+    );
+
+    // winsock-run prints one line per denial, naming the flag.
+    let out = Command::new(host_binary("winsock-run"))
+        .arg(guest_path("conformance"))
+        .args(["reverse-lookup", "127.0.0.1"])
+        .output()
+        .expect("run winsock-run (built by cargo build --release)");
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let lines: Vec<&str> = stderr.lines().collect();
+    assert_eq!(
+        lines,
+        ["winsock-run: denied reverse lookup of 127.0.0.1: not granted; --allow-lookup grants it";
+            2],
+        "{stderr}"
+    );
+    let out = Command::new(host_binary("winsock-run"))
+        .arg("--allow-lookup")
+        .arg(guest_path("conformance"))
+        .args(["reverse-lookup", "127.0.0.1"])
+        .output()
+        .unwrap();
+    assert_lines(
+        &String::from_utf8_lossy(&out.stdout),
+        &[&format!(
+            "gethostbyaddr 127.0.0.1: ok {:?}",
+            loopback_name()
+        )],
+    );
+    assert!(
+        out.stderr.is_empty(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}

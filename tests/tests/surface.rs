@@ -337,3 +337,80 @@ recv normal data: \"a\"
 "
     );
 }
+
+#[test]
+fn keepalive_tuning_is_applied_to_the_host_socket_and_read_back() {
+    let (l, port) = listener();
+    let guest = spawn(
+        "conformance",
+        &["keepalive", &port.to_string()],
+        GuestConfig::default(),
+    );
+    let mut peer = accept_within(&l, T).expect("guest connects");
+    let (_, out) = guest.finish();
+    assert_lines(
+        &out,
+        &[
+            "set TCP_KEEPIDLE 30: ok",
+            "TCP_KEEPIDLE reads Some(30)",
+            // TCP_KEEPALIVE is Windows' other name for TCP_KEEPIDLE.
+            "set TCP_KEEPALIVE 45: ok",
+            "TCP_KEEPIDLE reads Some(45)",
+            "set TCP_KEEPINTVL 5: ok",
+            "TCP_KEEPINTVL reads Some(5)",
+            "set TCP_KEEPCNT 4: ok",
+            "TCP_KEEPCNT reads Some(4)",
+            // Tuning does not switch keepalive on, as on Windows.
+            "SO_KEEPALIVE still Some(0)",
+            "set TCP_KEEPIDLE 0: err 10022",
+            "set TCP_KEEPINTVL 0: err 10022",
+            "set TCP_KEEPCNT 0: err 10022",
+            "set TCP_KEEPIDLE 40000: err 10022",
+            "set TCP_KEEPINTVL 0xffffffff: err 10022",
+            "set TCP_KEEPCNT 128: err 10022",
+            "TCP_KEEPIDLE after refusals reads Some(45)",
+            "TCP_KEEPINTVL after refusals reads Some(5)",
+            "TCP_KEEPCNT after refusals reads Some(4)",
+            "set TCP_KEEPIDLE 2 bytes: err 10014",
+            "set TCP_KEEPIDLE null: err 10014",
+            "getsockopt TCP_KEEPCNT optlen=3: err 10014",
+            "udp getsockopt TCP_KEEPIDLE: err 10042",
+            "udp setsockopt TCP_KEEPINTVL: err 10042",
+            "udp setsockopt TCP_KEEPCNT: err 10042",
+            "set_keepalive_values 1500 ms, 250 ms: Ok(())",
+            "crate reads keepalive Ok(true) idle Ok(2s) interval Ok(1s) count Ok(4)",
+            "set_keepalive_values zero time: Err(WsaError(10022))",
+            "set_keepalive_count 9: Ok(()) reads Ok(9)",
+            "send after tuning: Ok(2)",
+        ],
+    );
+    let (data, end) = read_to_end(&mut peer, T);
+    assert_eq!(data, b"ka");
+    assert_eq!(end, PeerEnd::Eof);
+}
+
+#[test]
+fn vectored_send_gathers_and_vectored_recv_scatters() {
+    let (guest, mut peer) = spawn_with_peer("vectored", &[], GuestConfig::default());
+    peer.set_read_timeout(Some(T)).unwrap();
+    let mut got = [0u8; 12];
+    peer.read_exact(&mut got).unwrap();
+    assert_eq!(&got, b"hello world!", "the peer sees the buffers in order");
+    peer.write_all(b"0123456789abcdef").unwrap();
+    peer.shutdown(std::net::Shutdown::Write).unwrap();
+    let (_, out) = guest.finish();
+    assert_lines(
+        &out,
+        &[
+            "send_vectored unconnected: Err(WsaError(10057))",
+            "send_vectored 4 buffers: Ok(11)",
+            "send_vectored 1 buffer: Ok(1)",
+            "send_vectored none: Ok(0)",
+            "recv_vectored: Ok(16) [\"012\", \"\", \"34567\", \"89abcdef..\"]",
+            "recv_vectored at EOF: Ok(0)",
+        ],
+    );
+    let (rest, end) = read_to_end(&mut peer, T);
+    assert!(rest.is_empty(), "nothing more was sent: {rest:?}");
+    assert_eq!(end, PeerEnd::Eof);
+}

@@ -17,7 +17,7 @@
 
 use std::fmt;
 use std::io;
-use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::time::Duration;
 
 mod bindings {
@@ -332,6 +332,14 @@ pub fn resolve(host: &str, port: u16) -> Result<Vec<SocketAddr>> {
     Ok(list.into_iter().map(|a| from_wit(a.addr)).collect())
 }
 
+/// gethostbyaddr: the host name of `ip`, by a reverse lookup on the host.
+/// Needs the embedder's lookup grant (else WSAHOST_NOT_FOUND); with a list
+/// of granted names the answer must be one of them. No name:
+/// WSAHOST_NOT_FOUND.
+pub fn lookup_addr(ip: IpAddr) -> Result<String> {
+    wsa(sockets::gethostbyaddr(to_wit(SocketAddr::new(ip, 0))))
+}
+
 /// gethostname: the name the embedder gave this instance.
 pub fn hostname() -> Result<String> {
     wsa(sockets::gethostname())
@@ -445,6 +453,42 @@ impl Socket {
             buf = &buf[n..];
         }
         Ok(())
+    }
+
+    /// WSASend with several buffers (not overlapped): the buffers are
+    /// gathered into one send, which takes at most the host's per-call
+    /// limit; returns the bytes taken, counted across the buffers in order.
+    pub fn send_vectored(&self, bufs: &[io::IoSlice<'_>]) -> Result<usize> {
+        let mut parts = bufs.iter().filter(|b| !b.is_empty());
+        let sent = match (parts.next(), parts.next()) {
+            (None, _) => wsa(sockets::send(self.handle, &[], 0))?,
+            // One buffer needs no gathering copy.
+            (Some(one), None) => wsa(sockets::send(self.handle, one, 0))?,
+            _ => {
+                let gathered: Vec<u8> = bufs.iter().flat_map(|b| b.iter().copied()).collect();
+                wsa(sockets::send(self.handle, &gathered, 0))?
+            }
+        };
+        Ok(sent as usize)
+    }
+
+    /// WSARecv with several buffers (not overlapped): one recv of at most
+    /// their total length, scattered over them in order; 0 means the peer
+    /// closed gracefully.
+    pub fn recv_vectored(&self, bufs: &mut [io::IoSliceMut<'_>]) -> Result<usize> {
+        let total = bufs.iter().map(|b| b.len()).sum::<usize>();
+        let len = total.min(i32::MAX as usize) as i32;
+        let data = wsa(sockets::recv(self.handle, len, 0))?;
+        let mut rest = &data[..data.len().min(total)];
+        for buf in bufs.iter_mut() {
+            if rest.is_empty() {
+                break;
+            }
+            let n = rest.len().min(buf.len());
+            buf[..n].copy_from_slice(&rest[..n]);
+            rest = &rest[n..];
+        }
+        Ok(data.len().min(total))
     }
 
     /// recv into `buf`: 0 means the peer closed gracefully.
@@ -657,6 +701,58 @@ impl Socket {
         Ok(self.get_int(raw::SOL_SOCKET, raw::SO_KEEPALIVE)? != 0)
     }
 
+    /// SIO_KEEPALIVE_VALS: keepalive on, probes after `time` idle and then
+    /// every `interval` (each rounded up to whole seconds, as the host
+    /// kernel counts them). Stream sockets only (else WSAENOPROTOOPT); a
+    /// zero duration or one beyond the host's range: WSAEINVAL.
+    pub fn set_keepalive_values(&self, time: Duration, interval: Duration) -> Result<()> {
+        self.set_keepalive(true)?;
+        self.set_keepalive_idle(time)?;
+        self.set_keepalive_interval(interval)
+    }
+
+    /// TCP_KEEPIDLE: idle time before the first keepalive probe (whole
+    /// seconds, rounded up).
+    pub fn set_keepalive_idle(&self, time: Duration) -> Result<()> {
+        self.set_int(raw::IPPROTO_TCP, raw::TCP_KEEPIDLE, whole_seconds(time))
+    }
+
+    /// TCP_KEEPIDLE, as the host socket has it.
+    pub fn keepalive_idle(&self) -> Result<Duration> {
+        let secs = self.get_int(raw::IPPROTO_TCP, raw::TCP_KEEPIDLE)?;
+        Ok(Duration::from_secs(secs.max(0) as u64))
+    }
+
+    /// TCP_KEEPINTVL: time between keepalive probes (whole seconds,
+    /// rounded up).
+    pub fn set_keepalive_interval(&self, interval: Duration) -> Result<()> {
+        self.set_int(
+            raw::IPPROTO_TCP,
+            raw::TCP_KEEPINTVL,
+            whole_seconds(interval),
+        )
+    }
+
+    /// TCP_KEEPINTVL, as the host socket has it.
+    pub fn keepalive_interval(&self) -> Result<Duration> {
+        let secs = self.get_int(raw::IPPROTO_TCP, raw::TCP_KEEPINTVL)?;
+        Ok(Duration::from_secs(secs.max(0) as u64))
+    }
+
+    /// TCP_KEEPCNT: unanswered probes before the connection is dropped.
+    pub fn set_keepalive_count(&self, count: u32) -> Result<()> {
+        self.set_int(
+            raw::IPPROTO_TCP,
+            raw::TCP_KEEPCNT,
+            count.min(i32::MAX as u32) as i32,
+        )
+    }
+
+    /// TCP_KEEPCNT, as the host socket has it.
+    pub fn keepalive_count(&self) -> Result<u32> {
+        Ok(self.get_int(raw::IPPROTO_TCP, raw::TCP_KEEPCNT)?.max(0) as u32)
+    }
+
     /// SO_BROADCAST (datagram sockets).
     pub fn set_broadcast(&self, on: bool) -> Result<()> {
         self.set_int(raw::SOL_SOCKET, raw::SO_BROADCAST, i32::from(on))
@@ -686,6 +782,13 @@ impl Socket {
     pub fn only_v6(&self) -> Result<bool> {
         Ok(self.get_int(raw::IPPROTO_IPV6, raw::IPV6_V6ONLY)? != 0)
     }
+}
+
+/// A duration as the keepalive options' DWORD seconds, rounded up (the
+/// host counts whole seconds); zero stays zero, which the host refuses.
+fn whole_seconds(d: Duration) -> i32 {
+    let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+    secs.min(i32::MAX as u64) as i32
 }
 
 impl Drop for Socket {

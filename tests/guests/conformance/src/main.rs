@@ -73,6 +73,9 @@ fn main() {
         "udp" => udp(port()),
         "select" => select(port()),
         "lookup" => lookup(port()),
+        "reverse-lookup" => reverse_lookup(&args[2..]),
+        "keepalive" => keepalive(port()),
+        "vectored" => vectored(port()),
         "crate-surface" => crate_surface(),
         "atmark" => atmark(port()),
         "peer-faults" => peer_faults(port()),
@@ -1565,4 +1568,162 @@ fn select_storm(rounds: u32) {
         let _ = sockets::wsapoll(&polls, 0);
     }
     say("storm over");
+}
+
+/// gethostbyaddr of each address argument: before WSAStartup, then through
+/// the raw interface, then the first one through the crate's lookup_addr.
+fn reverse_lookup(addrs: &[String]) {
+    let ips: Vec<std::net::IpAddr> = addrs
+        .iter()
+        .map(|a| a.parse().expect("IP address argument"))
+        .collect();
+    let first = ips[0];
+    show(
+        "gethostbyaddr before startup",
+        sockets::gethostbyaddr(to_wit(SocketAddr::new(first, 0))),
+    );
+    startup();
+    for ip in &ips {
+        show(
+            &format!("gethostbyaddr {ip}"),
+            sockets::gethostbyaddr(to_wit(SocketAddr::new(*ip, 80))),
+        );
+    }
+    match winsock_guest::lookup_addr(first) {
+        Ok(name) => say(format!("lookup_addr {first}: ok {name:?}")),
+        Err(e) => say(format!("lookup_addr {first}: err {}", e.code())),
+    }
+}
+
+/// TCP_KEEPIDLE (TCP_KEEPALIVE), TCP_KEEPINTVL and TCP_KEEPCNT set and read
+/// back from the host socket, their refusals, and the crate's
+/// SIO_KEEPALIVE_VALS form.
+fn keepalive(port: u16) {
+    startup();
+    let s = connected(port);
+    let dword = |v: u32| Some(v.to_le_bytes().to_vec());
+    let set = |label: &str, name: i32, v: u32| {
+        show(
+            label,
+            sockets::setsockopt(s, raw::IPPROTO_TCP, name, dword(v).as_deref()),
+        );
+    };
+    let read = |label: &str, name: i32| {
+        say(format!(
+            "{label} reads {:?}",
+            int_opt(s, raw::IPPROTO_TCP, name)
+        ))
+    };
+    set("set TCP_KEEPIDLE 30", raw::TCP_KEEPIDLE, 30);
+    read("TCP_KEEPIDLE", raw::TCP_KEEPIDLE);
+    set("set TCP_KEEPALIVE 45", raw::TCP_KEEPALIVE, 45);
+    read("TCP_KEEPIDLE", raw::TCP_KEEPIDLE);
+    set("set TCP_KEEPINTVL 5", raw::TCP_KEEPINTVL, 5);
+    read("TCP_KEEPINTVL", raw::TCP_KEEPINTVL);
+    set("set TCP_KEEPCNT 4", raw::TCP_KEEPCNT, 4);
+    read("TCP_KEEPCNT", raw::TCP_KEEPCNT);
+    say(format!(
+        "SO_KEEPALIVE still {:?}",
+        int_opt(s, raw::SOL_SOCKET, raw::SO_KEEPALIVE)
+    ));
+    set("set TCP_KEEPIDLE 0", raw::TCP_KEEPIDLE, 0);
+    set("set TCP_KEEPINTVL 0", raw::TCP_KEEPINTVL, 0);
+    set("set TCP_KEEPCNT 0", raw::TCP_KEEPCNT, 0);
+    set("set TCP_KEEPIDLE 40000", raw::TCP_KEEPIDLE, 40000);
+    set("set TCP_KEEPINTVL 0xffffffff", raw::TCP_KEEPINTVL, u32::MAX);
+    set("set TCP_KEEPCNT 128", raw::TCP_KEEPCNT, 128);
+    read("TCP_KEEPIDLE after refusals", raw::TCP_KEEPIDLE);
+    read("TCP_KEEPINTVL after refusals", raw::TCP_KEEPINTVL);
+    read("TCP_KEEPCNT after refusals", raw::TCP_KEEPCNT);
+    show(
+        "set TCP_KEEPIDLE 2 bytes",
+        sockets::setsockopt(s, raw::IPPROTO_TCP, raw::TCP_KEEPIDLE, Some(&[9, 0])),
+    );
+    show(
+        "set TCP_KEEPIDLE null",
+        sockets::setsockopt(s, raw::IPPROTO_TCP, raw::TCP_KEEPIDLE, None),
+    );
+    show(
+        "getsockopt TCP_KEEPCNT optlen=3",
+        sockets::getsockopt(s, raw::IPPROTO_TCP, raw::TCP_KEEPCNT, 3),
+    );
+    let u = sockets::socket(raw::AF_INET, raw::SOCK_DGRAM, 0).expect("udp socket");
+    show(
+        "udp getsockopt TCP_KEEPIDLE",
+        sockets::getsockopt(u, raw::IPPROTO_TCP, raw::TCP_KEEPIDLE, 4),
+    );
+    show(
+        "udp setsockopt TCP_KEEPINTVL",
+        sockets::setsockopt(u, raw::IPPROTO_TCP, raw::TCP_KEEPINTVL, dword(5).as_deref()),
+    );
+    show(
+        "udp setsockopt TCP_KEEPCNT",
+        sockets::setsockopt(u, raw::IPPROTO_TCP, raw::TCP_KEEPCNT, dword(5).as_deref()),
+    );
+    // The crate: SIO_KEEPALIVE_VALS' milliseconds rounded up to seconds.
+    let c = winsock_guest::Socket::from_raw(s);
+    let r = c.set_keepalive_values(Duration::from_millis(1500), Duration::from_millis(250));
+    say(format!("set_keepalive_values 1500 ms, 250 ms: {r:?}"));
+    say(format!(
+        "crate reads keepalive {:?} idle {:?} interval {:?} count {:?}",
+        c.keepalive(),
+        c.keepalive_idle(),
+        c.keepalive_interval(),
+        c.keepalive_count()
+    ));
+    let r = c.set_keepalive_values(Duration::ZERO, Duration::from_secs(1));
+    say(format!("set_keepalive_values zero time: {r:?}"));
+    let r = c.set_keepalive_count(9);
+    say(format!(
+        "set_keepalive_count 9: {r:?} reads {:?}",
+        c.keepalive_count()
+    ));
+    let r = c.send(b"ka");
+    say(format!("send after tuning: {r:?}"));
+}
+
+/// WSASend/WSARecv with several buffers through the crate, against a
+/// native peer that checks the bytes and answers 16 of its own.
+fn vectored(port: u16) {
+    use std::io::{IoSlice, IoSliceMut};
+    use winsock_guest::Socket;
+    startup();
+    let unconnected = Socket::tcp_v4().expect("socket");
+    say(format!(
+        "send_vectored unconnected: {:?}",
+        unconnected.send_vectored(&[IoSlice::new(b"x"), IoSlice::new(b"y")])
+    ));
+    let s = Socket::connect_tcp(SocketAddr::from(([127, 0, 0, 1], port))).expect("connect");
+    say(format!(
+        "send_vectored 4 buffers: {:?}",
+        s.send_vectored(&[
+            IoSlice::new(b"he"),
+            IoSlice::new(b""),
+            IoSlice::new(b"llo "),
+            IoSlice::new(b"world"),
+        ])
+    ));
+    say(format!(
+        "send_vectored 1 buffer: {:?}",
+        s.send_vectored(&[IoSlice::new(b""), IoSlice::new(b"!")])
+    ));
+    say(format!("send_vectored none: {:?}", s.send_vectored(&[])));
+    let (mut a, mut b, mut c, mut d) = ([b'.'; 3], [b'.'; 0], [b'.'; 5], [b'.'; 10]);
+    let mut bufs = [
+        IoSliceMut::new(&mut a),
+        IoSliceMut::new(&mut b),
+        IoSliceMut::new(&mut c),
+        IoSliceMut::new(&mut d),
+    ];
+    let n = s.recv_vectored(&mut bufs);
+    let text = |x: &[u8]| String::from_utf8_lossy(x).into_owned();
+    say(format!(
+        "recv_vectored: {n:?} {:?}",
+        [text(&a), text(&b), text(&c), text(&d)]
+    ));
+    let mut e = [0u8; 4];
+    say(format!(
+        "recv_vectored at EOF: {:?}",
+        s.recv_vectored(&mut [IoSliceMut::new(&mut e)])
+    ));
 }
