@@ -111,7 +111,122 @@ conformance_tests!(
     lookup_2,
     shutdown_2,
     timeouts_2,
+    winsock2_calls,
+    win32_headers,
 );
+
+// --- Header hygiene (issue 10): each header legacy code includes beside
+// Winsock, before and after <winsock2.h>, with -Wall -Wextra -Werror. ---
+
+/// (header, a statement that uses what it declares). Every program also
+/// uses Winsock's fd_set, gethostname and a SOCKET, so a clash shows.
+const HEADER_PAIRS: &[(&str, &str)] = &[
+    ("sys/types.h", "pid_t p = 0; (void)p;"),
+    ("sys/time.h", "struct timeval tv; gettimeofday(&tv, NULL);"),
+    ("sys/select.h", "struct timeval tv = { 0, 0 }; (void)tv;"),
+    ("unistd.h", "(void)isatty(0);"),
+    ("signal.h", "signal(SIGINT, SIG_IGN);"),
+    ("windows.h", "ssize_t n = -1; DWORD d = (DWORD)n; (void)d;"),
+    ("ws2tcpip.h", "struct addrinfo *ai = NULL; (void)ai;"),
+    (
+        "ws2ipdef.h",
+        "struct ip_mreq m; m.imr_interface.s_addr = 0; (void)m; (void)TCP_KEEPIDLE;",
+    ),
+    (
+        "mstcpip.h",
+        "struct tcp_keepalive k = { 1, 1000, 1000 }; (void)k; (void)SIO_KEEPALIVE_VALS;",
+    ),
+    ("mswsock.h", "(void)SO_UPDATE_ACCEPT_CONTEXT;"),
+    (
+        "mmsystem.h",
+        "(void)timeGetTime(); (void)timeBeginPeriod(1);",
+    ),
+    ("io.h", "(void)_isatty(0);"),
+    ("process.h", "(void)_getpid();"),
+    (
+        "string.h",
+        "char b[16]; (void)strerror_s(b, sizeof b, 1); (void)_stricmp(\"a\", \"A\");",
+    ),
+    (
+        "time.h",
+        "struct tm t; time_t now = 0; (void)gmtime_s(&t, &now);",
+    ),
+    ("errno.h", "(void)errno;"),
+    ("stdio.h", "printf(\"%d\\n\", 1);"),
+    ("WinSock2.h", "(void)WSAGetLastError();"),
+    ("Ws2tcpip.h", "(void)inet_pton;"),
+    ("Windows.h", "(void)GetTickCount();"),
+];
+
+#[test]
+fn header_pairs_compile_clean_in_either_order() {
+    let dir = scratch("header-pairs");
+    let mut failures = String::new();
+    for (i, (header, use_it)) in HEADER_PAIRS.iter().enumerate() {
+        for before in [true, false] {
+            let (first, second) = if before {
+                (*header, "winsock2.h")
+            } else {
+                ("winsock2.h", *header)
+            };
+            let source = format!(
+                "#include <{first}>\n#include <{second}>\n\
+                 __declspec(dllexport) int __cdecl use(SOCKET s) {{\n\
+                 fd_set set; char name[64];\n\
+                 FD_ZERO(&set); FD_SET(s, &set);\n\
+                 {use_it}\n\
+                 return (int)set.fd_count + gethostname(name, (int)sizeof name);\n}}\n"
+            );
+            let file = format!("pair{i}_{}.c", if before { "before" } else { "after" });
+            std::fs::write(dir.join(&file), source).unwrap();
+            let (code, out) = winsock_cc(
+                &["-fsyntax-only", "-Wall", "-Wextra", "-Werror", &file],
+                &dir,
+                &[],
+            );
+            if code != 0 {
+                failures += &format!("<{first}> then <{second}>:\n{out}\n");
+            }
+        }
+    }
+    assert!(
+        failures.is_empty(),
+        "header pairs that do not compile clean:\n{failures}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[test]
+fn winsock_cc_accepts_the_windows_import_libraries() {
+    let dir = scratch("import-libs");
+    std::fs::write(dir.join("main.c"), TWO_FILES_MAIN).unwrap();
+    std::fs::write(dir.join("helper.c"), TWO_FILES_HELPER).unwrap();
+    let (code, out) = winsock_cc(
+        &[
+            "main.c",
+            "helper.c",
+            "-o",
+            "prog.wasm",
+            "-lws2_32",
+            "-lwinmm",
+            "-liphlpapi",
+            "-ladvapi32",
+            "-luser32",
+            "-lkernel32",
+            "-lmswsock",
+        ],
+        &dir,
+        &[],
+    );
+    assert_eq!(code, 0, "{out}");
+    let (code, out, err) = winsock_run(&[dir.join("prog.wasm").to_str().unwrap()]);
+    assert_eq!(
+        (code, out.as_str()),
+        (0, "version 2.2, close: 0\n"),
+        "{err}"
+    );
+    std::fs::remove_dir_all(&dir).unwrap();
+}
 
 // --- The C examples, driven by native peers. ---
 

@@ -25,10 +25,18 @@ extern "C" {
 /* Link requests for Microsoft's linker; winsock-cc always links the library. */
 #pragma clang diagnostic ignored "-Wunknown-pragmas"
 
+/* The BSD integer names. <sys/types.h> has them too (unless the program asked
+ * for a strict POSIX or ISO environment), so they are taken from there when
+ * it offers them: legacy code includes both, in either order. */
+#include <features.h>
+#if defined(_GNU_SOURCE) || defined(_BSD_SOURCE)
+#include <sys/types.h>
+#else
 typedef unsigned char u_char;
 typedef unsigned short u_short;
 typedef unsigned int u_int;
 typedef unsigned long u_long;
+#endif
 typedef unsigned long long u_int64;
 
 /* A socket handle: 32 bits on wasm32, as UINT_PTR is on 32-bit Windows. */
@@ -38,60 +46,9 @@ typedef UINT_PTR SOCKET;
 
 typedef USHORT ADDRESS_FAMILY;
 
-/* --- select() and its Winsock fd_set: a count and an array of handles. --- */
-#ifndef FD_SETSIZE
-#define FD_SETSIZE 64
-#endif
-
-typedef struct fd_set {
-    u_int fd_count;
-    SOCKET fd_array[FD_SETSIZE];
-} fd_set, FD_SET, *PFD_SET, *LPFD_SET;
-
-int WSAAPI __WSAFDIsSet(SOCKET fd, fd_set *set);
-
-/* FD_SET adds a handle only once, and only while there is room (SPEC 7). */
-#define FD_SET(fd, set) do { \
-    fd_set *__ws_set = (fd_set *)(set); \
-    SOCKET __ws_fd = (SOCKET)(fd); \
-    u_int __ws_i; \
-    for (__ws_i = 0; __ws_i < __ws_set->fd_count; __ws_i++) \
-        if (__ws_set->fd_array[__ws_i] == __ws_fd) break; \
-    if (__ws_i == __ws_set->fd_count && __ws_set->fd_count < FD_SETSIZE) \
-        __ws_set->fd_array[__ws_set->fd_count++] = __ws_fd; \
-} while (0)
-
-/* FD_CLR removes the handle and closes the gap, keeping the order. */
-#define FD_CLR(fd, set) do { \
-    fd_set *__ws_set = (fd_set *)(set); \
-    SOCKET __ws_fd = (SOCKET)(fd); \
-    u_int __ws_i; \
-    for (__ws_i = 0; __ws_i < __ws_set->fd_count; __ws_i++) { \
-        if (__ws_set->fd_array[__ws_i] == __ws_fd) { \
-            for (; __ws_i + 1 < __ws_set->fd_count; __ws_i++) \
-                __ws_set->fd_array[__ws_i] = __ws_set->fd_array[__ws_i + 1]; \
-            __ws_set->fd_count--; \
-            break; \
-        } \
-    } \
-} while (0)
-
-#define FD_ZERO(set) (((fd_set *)(set))->fd_count = 0)
-#define FD_ISSET(fd, set) __WSAFDIsSet((SOCKET)(fd), (fd_set *)(set))
-
-/* struct timeval: wasi-libc's bits/alltypes.h, which every libc header
- * includes, defines it with 64-bit fields (16 bytes, where Windows has two
- * 32-bit longs). Field names and use are the same; redefining it would
- * break libc's own users of the type, so its layout is wasi-libc's. */
-#if defined(__wasi__)
-#include <__struct_timeval.h>
-#else
-/* Only the native fuzz build of the library's address text comes here. */
-struct timeval {
-    long tv_sec;
-    long tv_usec;
-};
-#endif
+/* --- select(), its Winsock fd_set and struct timeval (shared with this
+ * project's <sys/select.h>, so POSIX headers included beside this one agree). */
+#include <_winsock_select.h>
 typedef struct timeval TIMEVAL, *PTIMEVAL, *LPTIMEVAL;
 
 /* --- ioctlsocket commands, built the way Windows builds them. --- */
@@ -111,6 +68,35 @@ typedef struct timeval TIMEVAL, *PTIMEVAL, *LPTIMEVAL;
 #define SIOCSLOWAT _IOW('s', 2, u_long)
 #define SIOCGLOWAT _IOR('s', 3, u_long)
 #define SIOCATMARK _IOR('s', 7, u_long)   /* 0x40047307 */
+
+/* WSAIoctl's codes: a family (IOC_WS2, IOC_PROTOCOL, IOC_VENDOR) and a number. */
+#define IOC_UNIX 0x00000000
+#define IOC_WS2 0x08000000
+#define IOC_PROTOCOL 0x10000000
+#define IOC_VENDOR 0x18000000
+#define _WSAIO(x, y) (IOC_VOID | (x) | (y))
+#define _WSAIOR(x, y) (IOC_OUT | (x) | (y))
+#define _WSAIOW(x, y) (IOC_IN | (x) | (y))
+#define _WSAIORW(x, y) (IOC_INOUT | (x) | (y))
+#define SIO_ASSOCIATE_HANDLE _WSAIOW(IOC_WS2, 1)
+#define SIO_ENABLE_CIRCULAR_QUEUEING _WSAIO(IOC_WS2, 2)
+#define SIO_FIND_ROUTE _WSAIOR(IOC_WS2, 3)
+#define SIO_FLUSH _WSAIO(IOC_WS2, 4)
+#define SIO_GET_BROADCAST_ADDRESS _WSAIOR(IOC_WS2, 5)
+#define SIO_GET_EXTENSION_FUNCTION_POINTER _WSAIORW(IOC_WS2, 6)
+#define SIO_GET_QOS _WSAIORW(IOC_WS2, 7)
+#define SIO_GET_GROUP_QOS _WSAIORW(IOC_WS2, 8)
+#define SIO_MULTIPOINT_LOOPBACK _WSAIOW(IOC_WS2, 9)
+#define SIO_MULTICAST_SCOPE _WSAIOW(IOC_WS2, 10)
+#define SIO_SET_QOS _WSAIOW(IOC_WS2, 11)
+#define SIO_SET_GROUP_QOS _WSAIOW(IOC_WS2, 12)
+#define SIO_TRANSLATE_HANDLE _WSAIORW(IOC_WS2, 13)
+#define SIO_ROUTING_INTERFACE_QUERY _WSAIORW(IOC_WS2, 20)
+#define SIO_ROUTING_INTERFACE_CHANGE _WSAIOW(IOC_WS2, 21)
+#define SIO_ADDRESS_LIST_QUERY _WSAIOR(IOC_WS2, 22)
+#define SIO_ADDRESS_LIST_CHANGE _WSAIO(IOC_WS2, 23)
+#define SIO_QUERY_TARGET_PNP_HANDLE _WSAIOR(IOC_WS2, 24)
+#define SIO_ADDRESS_LIST_SORT _WSAIORW(IOC_WS2, 25)
 
 /* --- Addresses. --- */
 typedef struct in_addr {
@@ -315,6 +301,102 @@ typedef struct hostent {
 #define h_addr h_addr_list[0]
 } HOSTENT, *PHOSTENT, *LPHOSTENT;
 
+/* getservbyname/getservbyport's answer, in 32-bit Windows' member order. */
+typedef struct servent {
+    char *s_name;
+    char **s_aliases;
+    short s_port; /* network byte order */
+    char *s_proto;
+} SERVENT, *PSERVENT, *LPSERVENT;
+
+/* --- Winsock 2 structures: scatter/gather buffers, overlapped records,
+ * protocol descriptions. --- */
+typedef struct _WSABUF {
+    ULONG len;
+    CHAR *buf;
+} WSABUF, *LPWSABUF;
+
+typedef HANDLE WSAEVENT, *LPWSAEVENT;
+typedef OVERLAPPED WSAOVERLAPPED, *LPWSAOVERLAPPED;
+#define WSA_INVALID_EVENT ((WSAEVENT)NULL)
+typedef void(CALLBACK *LPWSAOVERLAPPED_COMPLETION_ROUTINE)(DWORD dwError, DWORD cbTransferred,
+                                                           LPWSAOVERLAPPED lpOverlapped, DWORD dwFlags);
+typedef unsigned int GROUP;
+
+#define MAX_PROTOCOL_CHAIN 7
+#define WSAPROTOCOL_LEN 255
+typedef struct _WSAPROTOCOLCHAIN {
+    int ChainLen;
+    DWORD ChainEntries[MAX_PROTOCOL_CHAIN];
+} WSAPROTOCOLCHAIN, *LPWSAPROTOCOLCHAIN;
+
+typedef struct _WSAPROTOCOL_INFOA {
+    DWORD dwServiceFlags1;
+    DWORD dwServiceFlags2;
+    DWORD dwServiceFlags3;
+    DWORD dwServiceFlags4;
+    DWORD dwProviderFlags;
+    GUID ProviderId;
+    DWORD dwCatalogEntryId;
+    WSAPROTOCOLCHAIN ProtocolChain;
+    int iVersion;
+    int iAddressFamily;
+    int iMaxSockAddr;
+    int iMinSockAddr;
+    int iSocketType;
+    int iProtocol;
+    int iProtocolMaxOffset;
+    int iNetworkByteOrder;
+    int iSecurityScheme;
+    DWORD dwMessageSize;
+    DWORD dwProviderReserved;
+    CHAR szProtocol[WSAPROTOCOL_LEN + 1];
+} WSAPROTOCOL_INFOA, *LPWSAPROTOCOL_INFOA;
+
+typedef struct _WSAPROTOCOL_INFOW {
+    DWORD dwServiceFlags1;
+    DWORD dwServiceFlags2;
+    DWORD dwServiceFlags3;
+    DWORD dwServiceFlags4;
+    DWORD dwProviderFlags;
+    GUID ProviderId;
+    DWORD dwCatalogEntryId;
+    WSAPROTOCOLCHAIN ProtocolChain;
+    int iVersion;
+    int iAddressFamily;
+    int iMaxSockAddr;
+    int iMinSockAddr;
+    int iSocketType;
+    int iProtocol;
+    int iProtocolMaxOffset;
+    int iNetworkByteOrder;
+    int iSecurityScheme;
+    DWORD dwMessageSize;
+    DWORD dwProviderReserved;
+    WCHAR szProtocol[WSAPROTOCOL_LEN + 1];
+} WSAPROTOCOL_INFOW, *LPWSAPROTOCOL_INFOW;
+
+#ifdef UNICODE
+typedef WSAPROTOCOL_INFOW WSAPROTOCOL_INFO;
+typedef LPWSAPROTOCOL_INFOW LPWSAPROTOCOL_INFO;
+#else
+typedef WSAPROTOCOL_INFOA WSAPROTOCOL_INFO;
+typedef LPWSAPROTOCOL_INFOA LPWSAPROTOCOL_INFO;
+#endif
+
+/* af, type or protocol taken from the WSAPROTOCOL_INFO given to WSASocket. */
+#define FROM_PROTOCOL_INFO (-1)
+
+/* WSASocket's flags. */
+#define WSA_FLAG_OVERLAPPED 0x01
+#define WSA_FLAG_MULTIPOINT_C_ROOT 0x02
+#define WSA_FLAG_MULTIPOINT_C_LEAF 0x04
+#define WSA_FLAG_MULTIPOINT_D_ROOT 0x08
+#define WSA_FLAG_MULTIPOINT_D_LEAF 0x10
+#define WSA_FLAG_ACCESS_SYSTEM_SECURITY 0x40
+#define WSA_FLAG_NO_HANDLE_INHERIT 0x80
+#define WSA_FLAG_REGISTERED_IO 0x100
+
 /* --- Error codes (SPEC 9). --- */
 #define WSABASEERR 10000
 #define WSAEINTR 10004
@@ -410,14 +492,48 @@ int WSAAPI getpeername(SOCKET s, struct sockaddr *name, int *namelen);
 int WSAAPI getsockopt(SOCKET s, int level, int optname, char *optval, int *optlen);
 int WSAAPI setsockopt(SOCKET s, int level, int optname, const char *optval, int optlen);
 int WSAAPI ioctlsocket(SOCKET s, long cmd, u_long *argp);
-int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout);
 int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout);
 
 struct hostent *WSAAPI gethostbyname(const char *name);
+/* Reverse lookup under the embedder's lookup grant (SPEC 8). */
+struct hostent *WSAAPI gethostbyaddr(const char *addr, int len, int type);
+struct servent *WSAAPI getservbyname(const char *name, const char *proto);
+struct servent *WSAAPI getservbyport(int port, const char *proto);
 int WSAAPI gethostname(char *name, int namelen);
 
 unsigned long WSAAPI inet_addr(const char *cp);
 char *WSAAPI inet_ntoa(struct in_addr in);
+
+/* --- Winsock 2 calls. The overlapped forms (lpOverlapped or a completion
+ * routine given) fail WSAEOPNOTSUPP: overlapped I/O is not offered yet. --- */
+SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA lpProtocolInfo, GROUP g,
+                         DWORD dwFlags);
+SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW lpProtocolInfo, GROUP g,
+                         DWORD dwFlags);
+int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags,
+                   LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+int WSAAPI WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags,
+                     const struct sockaddr *lpTo, int iTolen, LPWSAOVERLAPPED lpOverlapped,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags,
+                   LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+int WSAAPI WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd,
+                       LPDWORD lpFlags, struct sockaddr *lpFrom, LPINT lpFromlen, LPWSAOVERLAPPED lpOverlapped,
+                       LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer, LPVOID lpvOutBuffer,
+                    DWORD cbOutBuffer, LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED lpOverlapped,
+                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine);
+INT WSAAPI WSAAddressToStringA(LPSOCKADDR lpsaAddress, DWORD dwAddressLength, LPWSAPROTOCOL_INFOA lpProtocolInfo,
+                               LPSTR lpszAddressString, LPDWORD lpdwAddressStringLength);
+INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily, LPWSAPROTOCOL_INFOA lpProtocolInfo,
+                               LPSOCKADDR lpAddress, LPINT lpAddressLength);
+#ifdef UNICODE
+#define WSASocket WSASocketW
+#else
+#define WSASocket WSASocketA
+#define WSAAddressToString WSAAddressToStringA
+#define WSAStringToAddress WSAStringToAddressA
+#endif
 
 u_long WSAAPI htonl(u_long hostlong);
 u_short WSAAPI htons(u_short hostshort);

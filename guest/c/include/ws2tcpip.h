@@ -8,28 +8,13 @@
 #define _WS2TCPIP_H_
 
 #include <winsock2.h>
+#include <ws2ipdef.h>
 
 #ifdef __cplusplus
 extern "C" {
 #endif
 
 typedef int socklen_t;
-
-/* IPPROTO_IP options. */
-#define IP_OPTIONS 1
-#define IP_HDRINCL 2
-#define IP_TOS 3
-#define IP_TTL 4
-#define IP_MULTICAST_IF 9
-#define IP_MULTICAST_TTL 10
-#define IP_MULTICAST_LOOP 11
-#define IP_ADD_MEMBERSHIP 12
-#define IP_DROP_MEMBERSHIP 13
-
-/* IPPROTO_IPV6 options. */
-#define IPV6_HOPLIMIT 21
-#define IPV6_UNICAST_HOPS 4
-#define IPV6_V6ONLY 27
 
 typedef struct addrinfo {
     int ai_flags;

@@ -234,3 +234,110 @@ PCSTR WSAAPI inet_ntop(INT Family, const VOID *pAddr, PSTR pStringBuf, size_t St
     succeed(0);
     return pStringBuf;
 }
+
+/* --- WSAAddressToString / WSAStringToAddress text (the public calls are in
+ * winsock.c, which adds the startup rule). --- */
+
+/* The text of a sockaddr as WSAAddressToString writes it: "a.b.c.d" or an
+ * IPv6 address with "%scope", and when the port is not 0 ":port" after the
+ * IPv4 address or after the bracketed IPv6 one. Writes at most cap bytes
+ * (when they fit) and returns the length without the terminator, or -1 for
+ * a family other than AF_INET/AF_INET6. */
+int __ws_address_text(const struct sockaddr *sa, char *out, size_t cap) {
+    char text[INET6_ADDRSTRLEN + 32];
+    if (sa->sa_family == AF_INET) {
+        const SOCKADDR_IN *in = (const SOCKADDR_IN *)sa;
+        const UCHAR *b = &in->sin_addr.S_un.S_un_b.s_b1;
+        int n = snprintf(text, sizeof text, "%u.%u.%u.%u", b[0], b[1], b[2], b[3]);
+        if (in->sin_port) snprintf(text + n, sizeof text - (size_t)n, ":%u", __builtin_bswap16(in->sin_port));
+    } else if (sa->sa_family == AF_INET6) {
+        const SOCKADDR_IN6 *in6 = (const SOCKADDR_IN6 *)sa;
+        char addr[INET6_ADDRSTRLEN + 16];
+        format_ipv6(in6->sin6_addr.u.Byte, addr);
+        if (in6->sin6_scope_id)
+            snprintf(addr + strlen(addr), sizeof addr - strlen(addr), "%%%u", (unsigned)in6->sin6_scope_id);
+        if (in6->sin6_port)
+            snprintf(text, sizeof text, "[%s]:%u", addr, __builtin_bswap16(in6->sin6_port));
+        else
+            snprintf(text, sizeof text, "%s", addr);
+    } else {
+        return -1;
+    }
+    size_t n = strlen(text);
+    if (n + 1 <= cap) memcpy(out, text, n + 1);
+    return (int)n;
+}
+
+static int parse_port(const char *s, USHORT *port) {
+    unsigned long value = 0;
+    if (*s == '\0') return 0;
+    for (; *s; s++) {
+        if (*s < '0' || *s > '9') return 0;
+        value = value * 10 + (unsigned long)(*s - '0');
+        if (value > 65535) return 0;
+    }
+    *port = (USHORT)value;
+    return 1;
+}
+
+/* Parses WSAStringToAddress's forms into a zeroed sockaddr of the family:
+ * "a.b.c.d" or "a.b.c.d:port" for AF_INET; "addr", "addr%scope",
+ * "[addr]", "[addr%scope]:port" for AF_INET6. Returns 1, or 0 for text that
+ * is none of these. */
+int __ws_parse_address_text(const char *s, int family, struct sockaddr *out) {
+    char host[INET6_ADDRSTRLEN + 16];
+    const char *port_text = NULL, *scope_text = NULL;
+    USHORT port = 0;
+    size_t len = strlen(s);
+    if (len == 0 || len >= sizeof host + 8) return 0;
+    if (family == AF_INET) {
+        const char *colon = strchr(s, ':');
+        size_t host_len = colon ? (size_t)(colon - s) : len;
+        if (host_len >= sizeof host) return 0;
+        memcpy(host, s, host_len);
+        host[host_len] = '\0';
+        if (colon && !parse_port(colon + 1, &port)) return 0;
+        SOCKADDR_IN in;
+        memset(&in, 0, sizeof in);
+        in.sin_family = AF_INET;
+        if (!parse_ipv4(host, host + host_len, (UCHAR *)&in.sin_addr)) return 0;
+        in.sin_port = __builtin_bswap16(port);
+        memcpy(out, &in, sizeof in);
+        return 1;
+    }
+    if (family != AF_INET6) return 0;
+    if (s[0] == '[') {
+        const char *close = strchr(s, ']');
+        if (close == NULL || (size_t)(close - s - 1) >= sizeof host) return 0;
+        memcpy(host, s + 1, (size_t)(close - s - 1));
+        host[close - s - 1] = '\0';
+        if (close[1] == ':') port_text = close + 2;
+        else if (close[1] != '\0') return 0;
+    } else {
+        if (len >= sizeof host) return 0;
+        memcpy(host, s, len + 1);
+    }
+    char *percent = strchr(host, '%');
+    if (percent) {
+        *percent = '\0';
+        scope_text = percent + 1;
+    }
+    SOCKADDR_IN6 in6;
+    memset(&in6, 0, sizeof in6);
+    in6.sin6_family = AF_INET6;
+    if (!parse_ipv6(host, in6.sin6_addr.u.Byte)) return 0;
+    if (port_text && !parse_port(port_text, &port)) return 0;
+    if (scope_text) {
+        unsigned long long scope = 0;
+        if (*scope_text == '\0') return 0;
+        for (const char *p = scope_text; *p; p++) {
+            if (*p < '0' || *p > '9') return 0;
+            scope = scope * 10 + (unsigned long long)(*p - '0');
+            if (scope > 0xffffffffULL) return 0;
+        }
+        in6.sin6_scope_id = (ULONG)scope;
+    }
+    in6.sin6_port = __builtin_bswap16(port);
+    memcpy(out, &in6, sizeof in6);
+    return 1;
+}

@@ -18,4 +18,12 @@ int __ws_in_memory(const void *ptr, size_t len);
 /* Whether `s` is a NUL-terminated string inside linear memory. */
 bool __ws_string_ok(const char *s);
 
+struct sockaddr;
+/* WSAAddressToString's text of a sockaddr (addr.c): the length without the
+ * terminator, written only when it fits in cap; -1 for another family. */
+int __ws_address_text(const struct sockaddr *sa, char *out, size_t cap);
+/* WSAStringToAddress's parse (addr.c): 1 and a zeroed sockaddr of the
+ * family filled in, or 0. `out` has room for a SOCKADDR_IN6. */
+int __ws_parse_address_text(const char *s, int family, struct sockaddr *out);
+
 #endif

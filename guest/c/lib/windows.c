@@ -5,6 +5,11 @@
 #include <time.h>
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
+#include <mmsystem.h>
+#include <stdbool.h>
+#include <string.h>
+
+#include "internal.h"
 
 void WINAPI Sleep(DWORD dwMilliseconds) {
     struct timespec ts;
@@ -23,3 +28,70 @@ ULONGLONG WINAPI GetTickCount64(void) {
 DWORD WINAPI GetTickCount(void) {
     return (DWORD)GetTickCount64();
 }
+
+/* --- winmm's multimedia timer (<mmsystem.h>). --- */
+
+DWORD WINAPI timeGetTime(void) {
+    return GetTickCount();
+}
+
+MMRESULT WINAPI timeBeginPeriod(UINT uPeriod) {
+    return uPeriod == 0 ? TIMERR_NOCANDO : TIMERR_NOERROR;
+}
+
+MMRESULT WINAPI timeEndPeriod(UINT uPeriod) {
+    return uPeriod == 0 ? TIMERR_NOCANDO : TIMERR_NOERROR;
+}
+
+MMRESULT WINAPI timeGetDevCaps(LPTIMECAPS ptc, UINT cbtc) {
+    if (ptc == NULL || cbtc < sizeof *ptc) return TIMERR_STRUCT;
+    ptc->wPeriodMin = 1;
+    ptc->wPeriodMax = 1000000;
+    return TIMERR_NOERROR;
+}
+
+/* --- Files and devices (<windows.h>): none are offered through the Win32
+ * API, so CreateFile fails and no handle the calls below accept can exist.
+ * A serial-port name gets "file not found", as on a machine without that
+ * port. --- */
+
+static bool device_name(LPCSTR name) {
+    if (strncmp(name, "\\\\.\\", 4) == 0) return true;
+    return _strnicmp(name, "COM", 3) == 0 || _strnicmp(name, "LPT", 3) == 0;
+}
+
+HANDLE WINAPI CreateFileA(LPCSTR lpFileName, DWORD dwDesiredAccess, DWORD dwShareMode,
+                          LPSECURITY_ATTRIBUTES lpSecurityAttributes, DWORD dwCreationDisposition,
+                          DWORD dwFlagsAndAttributes, HANDLE hTemplateFile) {
+    (void)dwDesiredAccess, (void)dwShareMode, (void)lpSecurityAttributes, (void)dwCreationDisposition,
+        (void)dwFlagsAndAttributes, (void)hTemplateFile;
+    if (lpFileName == NULL || !__ws_string_ok(lpFileName)) SetLastError(ERROR_INVALID_PARAMETER);
+    else SetLastError(device_name(lpFileName) ? ERROR_FILE_NOT_FOUND : ERROR_NOT_SUPPORTED);
+    return INVALID_HANDLE_VALUE;
+}
+
+static BOOL no_such_handle(void) {
+    SetLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+}
+
+BOOL WINAPI ReadFile(HANDLE hFile, LPVOID lpBuffer, DWORD nNumberOfBytesToRead, LPDWORD lpNumberOfBytesRead,
+                     LPOVERLAPPED lpOverlapped) {
+    (void)hFile, (void)lpBuffer, (void)nNumberOfBytesToRead, (void)lpNumberOfBytesRead, (void)lpOverlapped;
+    return no_such_handle();
+}
+
+BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrite, LPDWORD lpNumberOfBytesWritten,
+                      LPOVERLAPPED lpOverlapped) {
+    (void)hFile, (void)lpBuffer, (void)nNumberOfBytesToWrite, (void)lpNumberOfBytesWritten, (void)lpOverlapped;
+    return no_such_handle();
+}
+
+BOOL WINAPI FlushFileBuffers(HANDLE hFile) { (void)hFile; return no_such_handle(); }
+BOOL WINAPI CloseHandle(HANDLE hObject) { (void)hObject; return no_such_handle(); }
+BOOL WINAPI GetCommState(HANDLE hFile, LPDCB lpDCB) { (void)hFile, (void)lpDCB; return no_such_handle(); }
+BOOL WINAPI SetCommState(HANDLE hFile, LPDCB lpDCB) { (void)hFile, (void)lpDCB; return no_such_handle(); }
+BOOL WINAPI GetCommTimeouts(HANDLE hFile, LPCOMMTIMEOUTS t) { (void)hFile, (void)t; return no_such_handle(); }
+BOOL WINAPI SetCommTimeouts(HANDLE hFile, LPCOMMTIMEOUTS t) { (void)hFile, (void)t; return no_such_handle(); }
+BOOL WINAPI PurgeComm(HANDLE hFile, DWORD dwFlags) { (void)hFile, (void)dwFlags; return no_such_handle(); }
+BOOL WINAPI EscapeCommFunction(HANDLE hFile, DWORD dwFunc) { (void)hFile, (void)dwFunc; return no_such_handle(); }

@@ -13,7 +13,9 @@
 #include <windows.h>
 #include <winsock2.h>
 #include <ws2tcpip.h>
+#include <mstcpip.h>
 
+#include <ctype.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -623,6 +625,7 @@ static struct {
     char *aliases[1];
     char *addr_ptrs[HOSTENT_MAX_ADDRS + 1];
     IN_ADDR addrs[HOSTENT_MAX_ADDRS];
+    UCHAR addr_bytes[16]; /* gethostbyaddr's one address, either family */
 } host_storage;
 
 struct hostent *WSAAPI gethostbyname(const char *name) {
@@ -686,5 +689,474 @@ int WSAAPI gethostname(char *name, int namelen) {
     if (namelen == 0) code = WSAEFAULT;
     imports_string_free(&got);
     if (code) return fail(code);
+    return succeed(0);
+}
+
+/* --- Reverse lookup and services (SPEC 7, 8). --- */
+
+struct hostent *WSAAPI gethostbyaddr(const char *addr, int len, int type) {
+    wit_address a;
+    imports_string_t name;
+    wit_error err;
+    memset(&a, 0, sizeof a);
+    if (type == AF_INET) {
+        if (addr == NULL || len < 4 || !in_memory(addr, 4)) {
+            fail(WSAEFAULT);
+            return NULL;
+        }
+        a.tag = WINSOCK_WS2_TYPES_SOCKET_ADDRESS_IPV4;
+        a.val.ipv4.address.f0 = (uint8_t)addr[0];
+        a.val.ipv4.address.f1 = (uint8_t)addr[1];
+        a.val.ipv4.address.f2 = (uint8_t)addr[2];
+        a.val.ipv4.address.f3 = (uint8_t)addr[3];
+    } else if (type == AF_INET6) {
+        uint16_t *w = &a.val.ipv6.address.f0;
+        if (addr == NULL || len < 16 || !in_memory(addr, 16)) {
+            fail(WSAEFAULT);
+            return NULL;
+        }
+        a.tag = WINSOCK_WS2_TYPES_SOCKET_ADDRESS_IPV6;
+        for (int i = 0; i < 8; i++) w[i] = (uint16_t)(((uint8_t)addr[2 * i] << 8) | (uint8_t)addr[2 * i + 1]);
+    } else {
+        fail(WSAEAFNOSUPPORT);
+        return NULL;
+    }
+    if (!winsock_ws2_sockets_gethostbyaddr(&a, &name, &err)) {
+        fail_with(err);
+        return NULL;
+    }
+    size_t n = name.len < sizeof host_storage.name - 1 ? name.len : sizeof host_storage.name - 1;
+    memcpy(host_storage.name, name.ptr, n);
+    host_storage.name[n] = '\0';
+    imports_string_free(&name);
+    int size = type == AF_INET ? 4 : 16;
+    memcpy(host_storage.addr_bytes, addr, (size_t)size);
+    host_storage.addr_ptrs[0] = (char *)host_storage.addr_bytes;
+    host_storage.addr_ptrs[1] = NULL;
+    host_storage.aliases[0] = NULL;
+    host_storage.h.h_name = host_storage.name;
+    host_storage.h.h_aliases = host_storage.aliases;
+    host_storage.h.h_addrtype = (short)type;
+    host_storage.h.h_length = (short)size;
+    host_storage.h.h_addr_list = host_storage.addr_ptrs;
+    succeed(0);
+    return &host_storage.h;
+}
+
+/* getservbyname/getservbyport's result, owned by the library until the next
+ * call, as on Windows. The services table itself is the host's (the one
+ * getaddrinfo and getnameinfo use), asked without any name lookup. */
+static struct {
+    SERVENT s;
+    char name[NI_MAXSERV];
+    char proto[8];
+    char *aliases[1];
+} serv_storage;
+
+static int proto_socktype(const char *proto) {
+    if (proto == NULL) return SOCK_STREAM;
+    if (_stricmp(proto, "tcp") == 0) return SOCK_STREAM;
+    if (_stricmp(proto, "udp") == 0) return SOCK_DGRAM;
+    return 0;
+}
+
+static struct servent *serv_result(const char *name, size_t len, u_short port, const char *proto) {
+    if (len >= sizeof serv_storage.name) len = sizeof serv_storage.name - 1;
+    memcpy(serv_storage.name, name, len);
+    serv_storage.name[len] = '\0';
+    snprintf(serv_storage.proto, sizeof serv_storage.proto, "%s", proto ? proto : "tcp");
+    for (char *p = serv_storage.proto; *p; p++) *p = (char)tolower((unsigned char)*p);
+    serv_storage.aliases[0] = NULL;
+    serv_storage.s.s_name = serv_storage.name;
+    serv_storage.s.s_aliases = serv_storage.aliases;
+    serv_storage.s.s_port = (short)htons(port);
+    serv_storage.s.s_proto = serv_storage.proto;
+    succeed(0);
+    return &serv_storage.s;
+}
+
+static bool all_digits(const char *s) {
+    if (*s == '\0') return false;
+    for (; *s; s++)
+        if (*s < '0' || *s > '9') return false;
+    return true;
+}
+
+struct servent *WSAAPI getservbyname(const char *name, const char *proto) {
+    winsock_ws2_sockets_addrinfo_hints_t hints = { AI_NUMERICHOST, AF_INET, 0, 0 };
+    winsock_ws2_sockets_list_addrinfo_t list;
+    imports_string_t node = borrow_string("127.0.0.1"), service;
+    wit_error err;
+    if (name == NULL || !string_ok(name) || (proto != NULL && !string_ok(proto))) {
+        fail(WSAEFAULT);
+        return NULL;
+    }
+    hints.socktype = proto_socktype(proto);
+    /* A number is not a service name (getaddrinfo would take it). */
+    if (hints.socktype == 0 || all_digits(name)) {
+        fail(WSANO_DATA);
+        return NULL;
+    }
+    service = borrow_string(name);
+    if (!winsock_ws2_sockets_getaddrinfo(&node, &service, &hints, &list, &err)) {
+        int code = wsa_number(err);
+        fail(code == WSAHOST_NOT_FOUND || code == WSATYPE_NOT_FOUND ? WSANO_DATA : code);
+        return NULL;
+    }
+    u_short port = list.len ? list.ptr[0].addr.val.ipv4.port : 0;
+    bool found = list.len > 0;
+    winsock_ws2_sockets_list_addrinfo_free(&list);
+    if (!found) {
+        fail(WSANO_DATA);
+        return NULL;
+    }
+    return serv_result(name, strlen(name), port, proto);
+}
+
+struct servent *WSAAPI getservbyport(int port, const char *proto) {
+    wit_address a;
+    imports_tuple2_string_string_t names;
+    wit_error err;
+    if (proto != NULL && !string_ok(proto)) {
+        fail(WSAEFAULT);
+        return NULL;
+    }
+    int socktype = proto_socktype(proto);
+    if (socktype == 0) {
+        fail(WSANO_DATA);
+        return NULL;
+    }
+    memset(&a, 0, sizeof a);
+    a.tag = WINSOCK_WS2_TYPES_SOCKET_ADDRESS_IPV4;
+    a.val.ipv4.address.f0 = 127;
+    a.val.ipv4.address.f3 = 1;
+    a.val.ipv4.port = ntohs((u_short)port); /* given in network byte order */
+    if (!winsock_ws2_sockets_getnameinfo(&a, NI_NUMERICHOST | (socktype == SOCK_DGRAM ? NI_DGRAM : 0), &names, &err)) {
+        fail_with(err);
+        return NULL;
+    }
+    /* getnameinfo answers with the number when no service has that port. */
+    char service[NI_MAXSERV];
+    size_t n = names.f1.len < sizeof service - 1 ? names.f1.len : sizeof service - 1;
+    memcpy(service, names.f1.ptr, n);
+    service[n] = '\0';
+    imports_tuple2_string_string_free(&names);
+    if (all_digits(service)) {
+        fail(WSANO_DATA);
+        return NULL;
+    }
+    return serv_result(service, n, a.val.ipv4.port, proto);
+}
+
+/* --- Winsock 2 calls in their non-overlapped form. --- */
+
+/* Overlapped I/O (an lpOverlapped or a completion routine) is not offered
+ * yet: it fails plainly instead of running as a blocking call. */
+#define OVERLAPPED_NOT_OFFERED WSAEOPNOTSUPP
+
+static SOCKET socket_from_info(int af, int type, int protocol, const int *info_fields, GROUP g, DWORD dwFlags) {
+    const DWORD known = WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT;
+    if (info_fields != NULL) {
+        if (af == FROM_PROTOCOL_INFO) af = info_fields[0];
+        if (type == FROM_PROTOCOL_INFO) type = info_fields[1];
+        if (protocol == FROM_PROTOCOL_INFO) protocol = info_fields[2];
+    }
+    /* Socket groups and multipoint sockets are not offered; overlapped
+     * sockets are ordinary ones here (every socket() socket is overlapped
+     * on Windows too), and handles are never inherited. */
+    if (g != 0 || (dwFlags & ~known) != 0) {
+        fail(WSAEINVAL);
+        return INVALID_SOCKET;
+    }
+    return socket(af, type, protocol);
+}
+
+SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA info, GROUP g, DWORD dwFlags) {
+    int fields[3];
+    if (info != NULL) {
+        if (!in_memory(info, sizeof *info)) {
+            fail(WSAEFAULT);
+            return INVALID_SOCKET;
+        }
+        fields[0] = info->iAddressFamily;
+        fields[1] = info->iSocketType;
+        fields[2] = info->iProtocol;
+    }
+    return socket_from_info(af, type, protocol, info ? fields : NULL, g, dwFlags);
+}
+
+SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, GROUP g, DWORD dwFlags) {
+    int fields[3];
+    if (info != NULL) {
+        if (!in_memory(info, sizeof *info)) {
+            fail(WSAEFAULT);
+            return INVALID_SOCKET;
+        }
+        fields[0] = info->iAddressFamily;
+        fields[1] = info->iSocketType;
+        fields[2] = info->iProtocol;
+    }
+    return socket_from_info(af, type, protocol, info ? fields : NULL, g, dwFlags);
+}
+
+/* The most one gathered send or scattered receive moves through the
+ * library's staging buffer (the host's per-call limit is lower by default;
+ * a stream send may be partial, as Windows' may). */
+#define WSABUF_STAGING_MAX (1u << 20)
+
+/* Checks a WSABUF array and every buffer it names (WSAEFAULT, as Windows);
+ * *total is the sum of their lengths, capped at INT32_MAX. */
+static int check_wsabufs(const WSABUF *bufs, DWORD count, size_t *total) {
+    *total = 0;
+    if (count == 0) return 0;
+    if (bufs == NULL || count > (1u << 20) || !in_memory(bufs, (size_t)count * sizeof *bufs)) return WSAEFAULT;
+    for (DWORD i = 0; i < count; i++) {
+        if (bufs[i].len && !in_memory(bufs[i].buf, bufs[i].len)) return WSAEFAULT;
+        *total += bufs[i].len;
+        if (*total > INT32_MAX) *total = INT32_MAX;
+    }
+    return 0;
+}
+
+/* Gathers the buffers for one send (one datagram on a datagram socket) and
+ * hands them to send or sendto. */
+static int send_wsabufs(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD flags, const struct sockaddr *to,
+                        int tolen, LPWSAOVERLAPPED ovl, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
+    size_t total;
+    if (ovl != NULL || routine != NULL) return fail(OVERLAPPED_NOT_OFFERED);
+    int code = check_wsabufs(bufs, count, &total);
+    if (code) return fail(code);
+    if (sent == NULL || !in_memory(sent, sizeof *sent)) return fail(WSAEFAULT);
+    const char *data = count ? bufs[0].buf : NULL;
+    char *staging = NULL;
+    if (count > 1) {
+        size_t take = total < WSABUF_STAGING_MAX ? total : WSABUF_STAGING_MAX;
+        /* A datagram is never cut: one larger than the staging buffer is
+         * larger than any datagram (WSAEMSGSIZE). */
+        if (take < total && is_datagram(s)) return fail(WSAEMSGSIZE);
+        staging = malloc(take ? take : 1);
+        if (staging == NULL) return fail(WSAENOBUFS);
+        size_t at = 0;
+        for (DWORD i = 0; i < count && at < take; i++) {
+            size_t n = bufs[i].len < take - at ? bufs[i].len : take - at;
+            memcpy(staging + at, bufs[i].buf, n);
+            at += n;
+        }
+        data = staging;
+        total = take;
+    }
+    int result = to ? sendto(s, data, (int)total, (int)flags, to, tolen) : send(s, data, (int)total, (int)flags);
+    free(staging);
+    if (result == SOCKET_ERROR) return SOCKET_ERROR;
+    *sent = (DWORD)result;
+    return succeed(0);
+}
+
+int WSAAPI WSASend(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags,
+                   LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
+    return send_wsabufs(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, NULL, 0, lpOverlapped,
+                        lpCompletionRoutine);
+}
+
+int WSAAPI WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesSent, DWORD dwFlags,
+                     const struct sockaddr *lpTo, int iTolen, LPWSAOVERLAPPED lpOverlapped,
+                     LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
+    /* Without a destination WSASendTo is WSASend (a connected socket). */
+    if (lpTo == NULL)
+        return send_wsabufs(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, NULL, 0, lpOverlapped,
+                            lpCompletionRoutine);
+    return send_wsabufs(s, lpBuffers, dwBufferCount, lpNumberOfBytesSent, dwFlags, lpTo, iTolen, lpOverlapped,
+                        lpCompletionRoutine);
+}
+
+/* One recv (or recvfrom) scattered over the buffers. A datagram larger
+ * than them all fills them and fails WSAEMSGSIZE, as recv does. */
+static int recv_wsabufs(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags, struct sockaddr *from,
+                        LPINT fromlen, LPWSAOVERLAPPED ovl, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
+    size_t total;
+    if (ovl != NULL || routine != NULL) return fail(OVERLAPPED_NOT_OFFERED);
+    int code = check_wsabufs(bufs, count, &total);
+    if (code) return fail(code);
+    if (received == NULL || !in_memory(received, sizeof *received) || flags == NULL ||
+        !in_memory(flags, sizeof *flags))
+        return fail(WSAEFAULT);
+    char *data = count ? bufs[0].buf : NULL;
+    char *staging = NULL;
+    if (count > 1) {
+        if (total > WSABUF_STAGING_MAX) total = WSABUF_STAGING_MAX;
+        staging = malloc(total ? total : 1);
+        if (staging == NULL) return fail(WSAENOBUFS);
+        data = staging;
+    }
+    int result = from ? recvfrom(s, data, (int)total, (int)*flags, from, fromlen)
+                      : recv(s, data, (int)total, (int)*flags);
+    int error = result == SOCKET_ERROR ? WSAGetLastError() : 0;
+    size_t got = result != SOCKET_ERROR ? (size_t)result : error == WSAEMSGSIZE ? total : 0;
+    if (staging != NULL) {
+        size_t at = 0;
+        for (DWORD i = 0; i < count && at < got; i++) {
+            size_t n = bufs[i].len < got - at ? bufs[i].len : got - at;
+            memcpy(bufs[i].buf, staging + at, n);
+            at += n;
+        }
+        free(staging);
+    }
+    *received = (DWORD)got;
+    if (error) return fail(error);
+    *flags = 0;
+    return succeed(0);
+}
+
+int WSAAPI WSARecv(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd, LPDWORD lpFlags,
+                   LPWSAOVERLAPPED lpOverlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
+    return recv_wsabufs(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, NULL, NULL, lpOverlapped,
+                        lpCompletionRoutine);
+}
+
+int WSAAPI WSARecvFrom(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD lpNumberOfBytesRecvd,
+                       LPDWORD lpFlags, struct sockaddr *lpFrom, LPINT lpFromlen, LPWSAOVERLAPPED lpOverlapped,
+                       LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
+    if (lpFrom == NULL)
+        return recv_wsabufs(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, NULL, NULL, lpOverlapped,
+                            lpCompletionRoutine);
+    return recv_wsabufs(s, lpBuffers, dwBufferCount, lpNumberOfBytesRecvd, lpFlags, lpFrom, lpFromlen,
+                        lpOverlapped, lpCompletionRoutine);
+}
+
+/* Whole seconds for the host's TCP_KEEPIDLE/TCP_KEEPINTVL, rounded up so a
+ * short interval never becomes "no interval". */
+static DWORD keepalive_seconds(ULONG ms) {
+    DWORD s = (DWORD)((ms + 999u) / 1000u);
+    return s ? s : 1;
+}
+
+/* The Winsock 2 codes Windows knows but this host does not perform: they
+ * fail WSAEOPNOTSUPP ("cannot be realized"); codes nobody knows fail
+ * WSAEINVAL, as Microsoft documents for WSAIoctl. */
+static bool known_ioctl(DWORD code) {
+    static const DWORD known[] = {
+        SIO_ASSOCIATE_HANDLE, SIO_ENABLE_CIRCULAR_QUEUEING, SIO_FIND_ROUTE, SIO_FLUSH,
+        SIO_GET_BROADCAST_ADDRESS, SIO_GET_EXTENSION_FUNCTION_POINTER, SIO_GET_QOS, SIO_GET_GROUP_QOS,
+        SIO_MULTIPOINT_LOOPBACK, SIO_MULTICAST_SCOPE, SIO_SET_QOS, SIO_SET_GROUP_QOS, SIO_TRANSLATE_HANDLE,
+        SIO_ROUTING_INTERFACE_QUERY, SIO_ROUTING_INTERFACE_CHANGE, SIO_ADDRESS_LIST_QUERY,
+        SIO_ADDRESS_LIST_CHANGE, SIO_QUERY_TARGET_PNP_HANDLE, SIO_ADDRESS_LIST_SORT, SIO_RCVALL,
+        SIO_RCVALL_MCAST, SIO_RCVALL_IGMPMCAST, SIO_ABSORB_RTRALERT, SIO_UCAST_IF, SIO_LIMIT_BROADCASTS,
+        SIO_INDEX_BIND, SIO_INDEX_MCASTIF, SIO_INDEX_ADD_MCAST, SIO_INDEX_DEL_MCAST, SIO_LOOPBACK_FAST_PATH,
+        FIOASYNC, SIOCSHIWAT, SIOCGHIWAT, SIOCSLOWAT, SIOCGLOWAT,
+    };
+    for (size_t i = 0; i < sizeof known / sizeof known[0]; i++)
+        if (known[i] == code) return true;
+    return false;
+}
+
+static int set_int_option(SOCKET s, int level, int name, DWORD value) {
+    return setsockopt(s, level, name, (const char *)&value, sizeof value);
+}
+
+int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD cbInBuffer, LPVOID lpvOutBuffer,
+                    DWORD cbOutBuffer, LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED lpOverlapped,
+                    LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
+    int type = 0, typelen = sizeof type;
+    /* The handle first: a bad one is WSAENOTSOCK whatever the code. */
+    if (getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &typelen) == SOCKET_ERROR) return SOCKET_ERROR;
+    if (lpOverlapped != NULL || lpCompletionRoutine != NULL) return fail(OVERLAPPED_NOT_OFFERED);
+    if (lpcbBytesReturned == NULL || !in_memory(lpcbBytesReturned, sizeof *lpcbBytesReturned)) return fail(WSAEFAULT);
+    switch (dwIoControlCode) {
+    case FIONBIO: {
+        u_long arg;
+        if (lpvInBuffer == NULL || cbInBuffer < sizeof arg || !in_memory(lpvInBuffer, sizeof arg))
+            return fail(WSAEFAULT);
+        memcpy(&arg, lpvInBuffer, sizeof arg);
+        if (ioctlsocket(s, FIONBIO, &arg) == SOCKET_ERROR) return SOCKET_ERROR;
+        *lpcbBytesReturned = 0;
+        return succeed(0);
+    }
+    case FIONREAD:
+    case SIOCATMARK: {
+        u_long arg = 0;
+        if (lpvOutBuffer == NULL || cbOutBuffer < sizeof arg || !in_memory(lpvOutBuffer, sizeof arg))
+            return fail(WSAEFAULT);
+        if (ioctlsocket(s, (long)dwIoControlCode, &arg) == SOCKET_ERROR) return SOCKET_ERROR;
+        memcpy(lpvOutBuffer, &arg, sizeof arg);
+        *lpcbBytesReturned = sizeof arg;
+        return succeed(0);
+    }
+    case SIO_KEEPALIVE_VALS: {
+        struct tcp_keepalive vals;
+        if (lpvInBuffer == NULL || cbInBuffer < sizeof vals || !in_memory(lpvInBuffer, sizeof vals))
+            return fail(WSAEFAULT);
+        if (type != SOCK_STREAM) return fail(WSAEINVAL);
+        memcpy(&vals, lpvInBuffer, sizeof vals);
+        /* Applied to the host socket for real: keepalive on or off, then
+         * the idle time and the probe interval (SPEC 7: never ignored). */
+        if (set_int_option(s, SOL_SOCKET, SO_KEEPALIVE, vals.onoff ? 1 : 0) == SOCKET_ERROR) return SOCKET_ERROR;
+        if (vals.onoff) {
+            if (set_int_option(s, IPPROTO_TCP, TCP_KEEPIDLE, keepalive_seconds(vals.keepalivetime)) == SOCKET_ERROR ||
+                set_int_option(s, IPPROTO_TCP, TCP_KEEPINTVL, keepalive_seconds(vals.keepaliveinterval)) ==
+                    SOCKET_ERROR)
+                return SOCKET_ERROR;
+        }
+        *lpcbBytesReturned = 0;
+        return succeed(0);
+    }
+    default:
+        return fail(known_ioctl(dwIoControlCode) ? WSAEOPNOTSUPP : WSAEINVAL);
+    }
+}
+
+/* --- WSAAddressToString / WSAStringToAddress (their text is addr.c's). --- */
+
+/* Whether WSAStartup has been called: socket calls on handle 0 (never a
+ * socket, SPEC 3) fail WSAENOTSOCK once started, WSANOTINITIALISED before. */
+static bool started(void) {
+    wit_address unused;
+    wit_error err;
+    if (winsock_ws2_sockets_getsockname(0, &unused, &err)) return true;
+    return wsa_number(err) != WSANOTINITIALISED;
+}
+
+INT WSAAPI WSAAddressToStringA(LPSOCKADDR lpsaAddress, DWORD dwAddressLength, LPWSAPROTOCOL_INFOA lpProtocolInfo,
+                               LPSTR lpszAddressString, LPDWORD lpdwAddressStringLength) {
+    char text[INET6_ADDRSTRLEN + 32];
+    (void)lpProtocolInfo;
+    if (!started()) return fail(WSANOTINITIALISED);
+    if (lpsaAddress == NULL || dwAddressLength < sizeof(ADDRESS_FAMILY) ||
+        !in_memory(lpsaAddress, dwAddressLength))
+        return fail(WSAEFAULT);
+    if (lpsaAddress->sa_family == AF_INET && dwAddressLength < sizeof(SOCKADDR_IN)) return fail(WSAEFAULT);
+    if (lpsaAddress->sa_family == AF_INET6 && dwAddressLength < sizeof(SOCKADDR_IN6)) return fail(WSAEFAULT);
+    int n = __ws_address_text(lpsaAddress, text, sizeof text);
+    if (n < 0) return fail(WSAEINVAL);
+    if (lpdwAddressStringLength == NULL || !in_memory(lpdwAddressStringLength, sizeof(DWORD)))
+        return fail(WSAEFAULT);
+    DWORD need = (DWORD)n + 1;
+    DWORD cap = *lpdwAddressStringLength;
+    /* Too small: the length needed is written back (terminator included). */
+    *lpdwAddressStringLength = need;
+    if (lpszAddressString == NULL || cap < need || !in_memory(lpszAddressString, need)) return fail(WSAEFAULT);
+    memcpy(lpszAddressString, text, need);
+    return succeed(0);
+}
+
+INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily, LPWSAPROTOCOL_INFOA lpProtocolInfo,
+                               LPSOCKADDR lpAddress, LPINT lpAddressLength) {
+    SOCKADDR_IN6 parsed;
+    if (!started()) return fail(WSANOTINITIALISED);
+    if (lpProtocolInfo != NULL) {
+        if (!in_memory(lpProtocolInfo, sizeof *lpProtocolInfo)) return fail(WSAEFAULT);
+        if (AddressFamily == AF_UNSPEC) AddressFamily = lpProtocolInfo->iAddressFamily;
+    }
+    if (AddressFamily != AF_INET && AddressFamily != AF_INET6) return fail(WSAEINVAL);
+    if (lpAddressLength == NULL || !in_memory(lpAddressLength, sizeof *lpAddressLength)) return fail(WSAEFAULT);
+    int need = AddressFamily == AF_INET ? (int)sizeof(SOCKADDR_IN) : (int)sizeof(SOCKADDR_IN6);
+    if (*lpAddressLength < need) {
+        *lpAddressLength = need;
+        return fail(WSAEFAULT);
+    }
+    if (lpAddress == NULL || !in_memory(lpAddress, (size_t)need)) return fail(WSAEFAULT);
+    if (AddressString == NULL || !string_ok(AddressString)) return fail(WSAEINVAL);
+    if (!__ws_parse_address_text(AddressString, AddressFamily, (struct sockaddr *)&parsed)) return fail(WSAEINVAL);
+    memcpy(lpAddress, &parsed, (size_t)need);
+    *lpAddressLength = need;
     return succeed(0);
 }

@@ -19,8 +19,10 @@ Options (as gcc and clang spell them):
   -g                 debug information (names in winsock-run's trap backtraces)
   -I DIR, -D NAME[=VALUE], -U NAME, -include FILE
   -W..., -w, -std=..., -f..., -pedantic  passed to clang
-  -l ws2_32 | wsock32 | mswsock | kernel32   accepted and ignored: the Winsock
-                     library is always linked (so is #pragma comment(lib, ...))
+  -l ws2_32 | wsock32 | mswsock | kernel32 | winmm | iphlpapi | advapi32 | user32
+                     accepted and ignored: the Winsock library (with what of
+                     kernel32 and winmm it offers) is always linked (so is
+                     #pragma comment(lib, ...))
   -lNAME             other libraries from the wasi-libc sysroot (e.g. -lm)
   -v                 print the clang commands
   --help, --version
@@ -33,7 +35,9 @@ WINSOCK_CC_CACHE (where headers and the library are unpacked).
 
 /// Windows import libraries that name the Winsock library (always linked)
 /// or the kernel functions <windows.h> declares.
-const WINDOWS_LIBS: &[&str] = &["ws2_32", "wsock32", "mswsock", "kernel32"];
+const WINDOWS_LIBS: &[&str] = &[
+    "ws2_32", "wsock32", "mswsock", "kernel32", "winmm", "iphlpapi", "advapi32", "user32",
+];
 
 #[derive(Debug, PartialEq, Eq)]
 pub enum Mode {
@@ -153,6 +157,10 @@ mod tests {
             "out.wasm",
             "-lws2_32",
             "-lWSOCK32",
+            "-lwinmm",
+            "-lIphlpapi.lib",
+            "-ladvapi32",
+            "-luser32",
             "-lm",
         ]);
         assert_eq!(inv.mode, Mode::Link);

@@ -86,6 +86,7 @@ fn link(
         cmd.arg("-nostartfiles");
         cmd.args(&inv.clang_args);
         cmd.args(support.library_objects());
+        cmd.args(toolchain::WASI_EMULATIONS.iter().map(|(_, lib)| *lib));
         // The Winsock library's imports become component imports only if the
         // linker keeps the bindings' type section; exports stay minimal.
         cmd.arg("-o").arg(&core);

@@ -33,10 +33,24 @@ const FILES: &[(&str, &str, &[u8])] = &[
     embed!("include", "winsock.h"),
     embed!("include", "ws2tcpip.h"),
     embed!("include", "windows.h"),
+    embed!("include", "_winsock_cc.h"),
+    embed!("include", "_winsock_select.h"),
+    embed!("include", "_winsock_crt.h"),
+    embed!("include", "sys/select.h"),
+    embed!("include", "unistd.h"),
+    embed!("include", "string.h"),
+    embed!("include", "time.h"),
+    embed!("include", "ws2ipdef.h"),
+    embed!("include", "mstcpip.h"),
+    embed!("include", "mswsock.h"),
+    embed!("include", "mmsystem.h"),
+    embed!("include", "io.h"),
+    embed!("include", "process.h"),
     embed!("lib", "winsock.c"),
     embed!("lib", "addr.c"),
     embed!("lib", "internal.h"),
     embed!("lib", "windows.c"),
+    embed!("lib", "crt.c"),
     embed!("lib", "start.c"),
     generated!("imports.h"),
     generated!("imports.c"),
@@ -44,7 +58,39 @@ const FILES: &[(&str, &str, &[u8])] = &[
 ];
 
 /// Library sources compiled once per support directory.
-const LIBRARY_SOURCES: &[&str] = &["start.c", "winsock.c", "addr.c", "windows.c", "imports.c"];
+const LIBRARY_SOURCES: &[&str] = &[
+    "start.c",
+    "winsock.c",
+    "addr.c",
+    "windows.c",
+    "crt.c",
+    "imports.c",
+];
+
+/// The spellings MSVC code uses for the headers (Windows' file system does
+/// not care about case; this one does): each becomes a one-line header
+/// including the real one. Written at unpack time rather than kept in the
+/// repository, where they would collide on case-insensitive checkouts.
+const HEADER_ALIASES: &[(&str, &str)] = &[
+    ("Windows.h", "windows.h"),
+    ("WINDOWS.H", "windows.h"),
+    ("WinSock2.h", "winsock2.h"),
+    ("Winsock2.h", "winsock2.h"),
+    ("WINSOCK2.H", "winsock2.h"),
+    ("WinSock.h", "winsock.h"),
+    ("Winsock.h", "winsock.h"),
+    ("WS2tcpip.h", "ws2tcpip.h"),
+    ("Ws2tcpip.h", "ws2tcpip.h"),
+    ("WS2TCPIP.H", "ws2tcpip.h"),
+    ("WS2IPDef.h", "ws2ipdef.h"),
+    ("Ws2ipdef.h", "ws2ipdef.h"),
+    ("MSTcpIP.h", "mstcpip.h"),
+    ("Mstcpip.h", "mstcpip.h"),
+    ("MSWSock.h", "mswsock.h"),
+    ("Mswsock.h", "mswsock.h"),
+    ("MMSystem.h", "mmsystem.h"),
+    ("Mmsystem.h", "mmsystem.h"),
+];
 
 pub struct SupportDir {
     root: PathBuf,
@@ -60,6 +106,10 @@ impl SupportDir {
             hash.update(name);
             hash.update((contents.len() as u64).to_le_bytes());
             hash.update(contents);
+        }
+        for (alias, target) in HEADER_ALIASES {
+            hash.update(alias);
+            hash.update(target);
         }
         let digest = hash.finalize();
         let tag: String = digest[..8].iter().map(|b| format!("{b:02x}")).collect();
@@ -80,6 +130,11 @@ impl SupportDir {
             std::fs::create_dir_all(path.parent().unwrap())
                 .with_context(|| format!("creating {}", staging.display()))?;
             std::fs::write(&path, contents)
+                .with_context(|| format!("writing {}", path.display()))?;
+        }
+        for (alias, target) in HEADER_ALIASES {
+            let path = staging.join("include").join(alias);
+            std::fs::write(&path, format!("#include <{target}>\n"))
                 .with_context(|| format!("writing {}", path.display()))?;
         }
         let staged = SupportDir {
@@ -113,6 +168,11 @@ impl SupportDir {
 
     pub fn include_dir(&self) -> PathBuf {
         self.root.join("include")
+    }
+
+    /// The header every translation unit starts with (Microsoft's keywords).
+    pub fn prelude(&self) -> PathBuf {
+        self.include_dir().join("_winsock_cc.h")
     }
 
     /// The start file, the library and the bindings (with the custom section

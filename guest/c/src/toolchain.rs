@@ -13,6 +13,17 @@ const TARGET: &str = "--target=wasm32-wasi";
 const SETUP: &str = "install the C toolchain with the README's set-up \
      (on Debian/Ubuntu: apt-get install clang lld wasi-libc libclang-rt-14-dev-wasm32)";
 
+/// wasi-libc's emulation switches and their libraries (archives: linked
+/// always, pulled in only by programs that call them).
+pub const WASI_EMULATIONS: &[(&str, &str)] = &[
+    ("-D_WASI_EMULATED_SIGNAL", "-lwasi-emulated-signal"),
+    ("-D_WASI_EMULATED_GETPID", "-lwasi-emulated-getpid"),
+    (
+        "-D_WASI_EMULATED_PROCESS_CLOCKS",
+        "-lwasi-emulated-process-clocks",
+    ),
+];
+
 pub struct Toolchain {
     pub clang: PathBuf,
     sysroot: Option<OsString>,
@@ -97,6 +108,11 @@ impl Toolchain {
         // Programs written for Windows (and portable ones choosing Winsock
         // with #ifdef _WIN32) see the platform they were written for.
         cmd.args(["-D_WIN32", "-DWIN32"]);
+        cmd.arg("-include").arg(support.prelude());
+        // wasi-libc's emulations of what legacy code includes unasked:
+        // <signal.h> (signal/raise within the program), getpid, clock().
+        // The matching libraries are linked after the Winsock library.
+        cmd.args(WASI_EMULATIONS.iter().map(|(define, _)| *define));
         configure(&mut cmd);
         self.run(cmd, verbose)
     }
