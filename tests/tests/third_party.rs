@@ -18,7 +18,7 @@
 use std::fs::File;
 use std::io::Read;
 use std::net::TcpStream;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -139,6 +139,7 @@ struct KernelSocket {
     state: u8,
     /// The `tr` column: 1 retransmit, 2 keepalive, 4 zero-window probe.
     timer: u8,
+    inode: u64,
 }
 
 fn kernel_sockets() -> Vec<KernelSocket> {
@@ -147,7 +148,7 @@ fn kernel_sockets() -> Vec<KernelSocket> {
         let text = std::fs::read_to_string(table).unwrap_or_default();
         for line in text.lines().skip(1) {
             let f: Vec<&str> = line.split_whitespace().collect();
-            if f.len() < 6 {
+            if f.len() < 10 {
                 continue;
             }
             let port =
@@ -157,6 +158,7 @@ fn kernel_sockets() -> Vec<KernelSocket> {
                 remote_port: port(f[2]),
                 state: u8::from_str_radix(f[3], 16).unwrap(),
                 timer: f[5].split(':').next().unwrap().parse().unwrap(),
+                inode: f[9].parse().unwrap(),
             });
         }
     }
@@ -165,14 +167,44 @@ fn kernel_sockets() -> Vec<KernelSocket> {
 
 const TCP_LISTEN: u8 = 0x0A;
 
-/// Waits until something listens on `port`. libmodbus's servers accept exactly
-/// one connection, so readiness is read from the kernel, not probed.
+/// The socket inodes a process holds open.
+fn socket_inodes(pid: u32) -> Vec<u64> {
+    let Ok(fds) = std::fs::read_dir(format!("/proc/{pid}/fd")) else {
+        return Vec::new();
+    };
+    fds.filter_map(|fd| std::fs::read_link(fd.ok()?.path()).ok())
+        .filter_map(|link| {
+            let link = link.to_str()?.to_string();
+            link.strip_prefix("socket:[")?
+                .strip_suffix(']')?
+                .parse()
+                .ok()
+        })
+        .collect()
+}
+
+/// Fails unless `port` is free: libmodbus's servers bind it without asking.
+fn assert_port_free(port: u16) {
+    assert!(
+        !kernel_sockets()
+            .iter()
+            .any(|s| s.state == TCP_LISTEN && s.local_port == port),
+        "another process listens on port {port}, which libmodbus's unit tests use"
+    );
+}
+
+/// Waits until `server` itself listens on `port`. libmodbus's servers accept
+/// exactly one connection, so readiness is read from the kernel, not probed.
 fn wait_listening(port: u16, server: &mut Proc) {
     let start = Instant::now();
-    while !kernel_sockets()
-        .iter()
-        .any(|s| s.state == TCP_LISTEN && s.local_port == port)
-    {
+    loop {
+        let ours = socket_inodes(server.child.id());
+        if kernel_sockets()
+            .iter()
+            .any(|s| s.state == TCP_LISTEN && s.local_port == port && ours.contains(&s.inode))
+        {
+            return;
+        }
         assert!(
             server.running(),
             "{} ended before listening on {port}:\n{}",
@@ -189,12 +221,14 @@ fn wait_listening(port: u16, server: &mut Proc) {
     }
 }
 
-fn winsock_run(grants: &[&str], component: &str, args: &[&str]) -> Command {
+/// `winsock-run GRANTS COMPONENT ARGS`, compiled components cached in
+/// target/third-party.
+fn winsock_run(grants: &[&str], component: &Path, args: &[&str]) -> Command {
     let mut cmd = Command::new(host_binary("winsock-run"));
     cmd.args(grants)
         .arg("--cache-dir")
         .arg(third_party_dir().join("component-cache"))
-        .arg(artifact(component))
+        .arg(component)
         .args(args);
     cmd
 }
@@ -219,21 +253,17 @@ fn assert_modbus_passed(client: (&str, ExitStatus, &str), server: (&str, ExitSta
 
 /// libmodbus's unit-test-client as a component against the native server.
 fn modbus_guest_client(backend: &str, connect_grant: &str) {
+    let native_server = artifact("bin/unit-test-server");
+    let component = artifact("wasm/libmodbus-unit-test-client.wasm");
     let _port = MODBUS_PORT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    assert_port_free(MODBUS_PORT);
     let server_name = format!("native-unit-test-server-{backend}");
-    let mut server = Proc::start(
-        &server_name,
-        Command::new(artifact("bin/unit-test-server")).arg(backend),
-    );
+    let mut server = Proc::start(&server_name, Command::new(native_server).arg(backend));
     wait_listening(MODBUS_PORT, &mut server);
     let client_name = format!("guest-unit-test-client-{backend}");
     let mut client = Proc::start(
         &client_name,
-        &mut winsock_run(
-            &["--allow-connect", connect_grant],
-            "wasm/libmodbus-unit-test-client.wasm",
-            &[backend],
-        ),
+        &mut winsock_run(&["--allow-connect", connect_grant], &component, &[backend]),
     );
     let (cstatus, cout) = client.wait(MODBUS_RUN);
     let (sstatus, sout) = server.wait(Duration::from_secs(10));
@@ -245,18 +275,18 @@ fn modbus_guest_client(backend: &str, connect_grant: &str) {
 
 /// libmodbus's unit-test-server as a component against the native client.
 fn modbus_guest_server(backend: &str, grants: &[&str]) {
+    let native_client = artifact("bin/unit-test-client");
+    let component = artifact("wasm/libmodbus-unit-test-server.wasm");
     let _port = MODBUS_PORT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    assert_port_free(MODBUS_PORT);
     let server_name = format!("guest-unit-test-server-{backend}");
     let mut server = Proc::start(
         &server_name,
-        &mut winsock_run(grants, "wasm/libmodbus-unit-test-server.wasm", &[backend]),
+        &mut winsock_run(grants, &component, &[backend]),
     );
     wait_listening(MODBUS_PORT, &mut server);
     let client_name = format!("native-unit-test-client-{backend}");
-    let mut client = Proc::start(
-        &client_name,
-        Command::new(artifact("bin/unit-test-client")).arg(backend),
-    );
+    let mut client = Proc::start(&client_name, Command::new(native_client).arg(backend));
     let (cstatus, cout) = client.wait(MODBUS_RUN);
     let (sstatus, sout) = server.wait(Duration::from_secs(10));
     assert_modbus_passed(
@@ -333,6 +363,7 @@ fn start_redis() -> Redis {
 
 #[test]
 fn hiredis_component_talks_to_redis_server() {
+    let component = artifact("wasm/hiredis-client.wasm");
     let redis = start_redis();
     let port = redis.port.to_string();
     let grant = format!("127.0.0.1:{port}");
@@ -340,7 +371,7 @@ fn hiredis_component_talks_to_redis_server() {
         "guest-hiredis-client",
         &mut winsock_run(
             &["--allow-connect", &grant],
-            "wasm/hiredis-client.wasm",
+            &component,
             &["127.0.0.1", &port],
         ),
     );
