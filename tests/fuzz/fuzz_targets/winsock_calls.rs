@@ -13,7 +13,9 @@ use std::collections::BTreeSet;
 use std::net::{SocketAddr, TcpListener};
 use std::sync::OnceLock;
 use std::time::Duration;
-use winsock_host::{Failure, Grants, InstanceControl, Limits, NetRule, WinsockCtx, WsaError};
+use winsock_host::{
+    Failure, Grants, InstanceControl, Limits, LookupGrant, NetRule, WinsockCtx, WsaError,
+};
 
 /// SPEC 9's codes: every failure a guest sees is one of these.
 const SPEC9: &[i32] = &[
@@ -66,6 +68,11 @@ enum Call {
     Ioctl(Handle, u32, u32),
     Select(Vec<Handle>, Vec<Handle>, Vec<Handle>, Option<u16>),
     Poll(Vec<(Handle, i16)>, i16),
+    /// gethostbyaddr. Without the lookup grant any address is refused
+    /// before any system call; with it (inputs of odd length) the address
+    /// becomes 127.0.0.1 at the same port, so that every lookup is answered
+    /// by the hosts file, never by the network.
+    GetHostByAddr(Addr),
     HostCleanup,
     /// The embedder tears the instance down; every later call must trap.
     Teardown,
@@ -74,9 +81,9 @@ enum Call {
 /// Option levels and names worth hitting often, beside arbitrary ones.
 fn option(level: i32, name: i32) -> (i32, i32) {
     const LEVELS: [i32; 5] = [0xffff, 6, 0, 41, 17];
-    const NAMES: [i32; 16] = [
+    const NAMES: [i32; 19] = [
         0x80, !0x80, 0x4, !0x4, 0x8, 0x20, 0x100, 0x1001, 0x1002, 0x1005, 0x1006, 0x1007, 0x1008,
-        0x2, 1, 27,
+        0x2, 1, 27, 3, 16, 17,
     ];
     let level = if level >= 0 {
         LEVELS[level as usize % LEVELS.len()]
@@ -104,6 +111,8 @@ struct Fixture {
     runtime: tokio::runtime::Runtime,
     listener_port: u16,
     grants: Grants,
+    /// `grants` plus the lookup of "localhost".
+    grants_with_lookup: Grants,
 }
 
 fn fixture() -> &'static Fixture {
@@ -119,6 +128,8 @@ fn fixture() -> &'static Fixture {
             let rule: NetRule = rule.parse().unwrap();
             grants.allow_connect(rule.clone()).allow_bind(rule);
         }
+        let mut grants_with_lookup = grants.clone();
+        grants_with_lookup.allow_lookup(LookupGrant::Names(vec!["localhost".into()]));
         let runtime = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
@@ -127,6 +138,7 @@ fn fixture() -> &'static Fixture {
             runtime,
             listener_port,
             grants,
+            grants_with_lookup,
         }
     })
 }
@@ -198,9 +210,15 @@ async fn bounded<T>(
 fuzz_target!(|calls: Vec<Call>| {
     let fx = fixture();
     let baseline = open_fds();
+    let lookup_granted = calls.len() % 2 == 1;
     fx.runtime.block_on(async {
+        let grants = if lookup_granted {
+            &fx.grants_with_lookup
+        } else {
+            &fx.grants
+        };
         let mut ctx = WinsockCtx::builder()
-            .grants(fx.grants.clone())
+            .grants(grants.clone())
             .limits(Limits {
                 max_sockets: MAX_SOCKETS,
                 max_linger: Duration::from_millis(10),
@@ -394,6 +412,32 @@ fuzz_target!(|calls: Vec<Call>| {
                             assert!(ww.iter().all(|h| w.contains(h)));
                             assert!(ee.iter().all(|h| e.contains(h)));
                         }
+                    }
+                }
+                Call::GetHostByAddr(a) => {
+                    let mut to = addr(a, fx.listener_port);
+                    if lookup_granted {
+                        to.set_ip([127, 0, 0, 1].into());
+                    }
+                    // Not bounded: a reverse lookup runs on the blocking
+                    // pool, and one left running would hold the resolver's
+                    // descriptors past the teardown check.
+                    let r = ctx.gethostbyaddr(to).await;
+                    check(&r, torn_down, call);
+                    match (&r, torn_down, m.started) {
+                        (Err(Failure::Trap(_)), _, _) | (_, true, _) => {}
+                        (r, false, 0) => assert!(
+                            matches!(r, Err(Failure::Wsa(WsaError::NotInitialised))),
+                            "gethostbyaddr before startup: {r:?}"
+                        ),
+                        (Ok(name), false, _) => assert!(
+                            lookup_granted && name.eq_ignore_ascii_case("localhost"),
+                            "gethostbyaddr answered an ungranted name {name:?}"
+                        ),
+                        (Err(Failure::Wsa(e)), false, _) => assert!(
+                            lookup_granted || *e == WsaError::HostNotFound,
+                            "gethostbyaddr without the grant: {e:?}"
+                        ),
                     }
                 }
                 Call::Poll(fds, timeout) => {
