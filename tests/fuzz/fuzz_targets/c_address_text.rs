@@ -6,7 +6,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use std::ffi::{CStr, CString, c_char, c_int, c_ulong, c_void};
-use std::net::{Ipv4Addr, Ipv6Addr};
+use std::net::{Ipv4Addr, Ipv6Addr, SocketAddrV6};
 
 const AF_INET: c_int = 2;
 const AF_INET6: c_int = 23;
@@ -20,6 +20,41 @@ unsafe extern "C" {
         size: usize,
     ) -> *const c_char;
     fn ws_inet_addr(text: *const c_char) -> c_ulong;
+    fn __ws_address_text(sa: *const c_void, out: *mut c_char, cap: usize) -> c_int;
+    fn __ws_parse_address_text(text: *const c_char, family: c_int, out: *mut c_void) -> c_int;
+}
+
+/// Room for a SOCKADDR_IN6 as this native build lays it out (28 bytes in
+/// the guest; larger here, where ULONG is 64 bits).
+const SOCKADDR_ROOM: usize = 64;
+
+/// WSAStringToAddress's parse into a SOCKADDR_IN6-sized buffer with a guard
+/// tail: the bytes of the sockaddr, or None.
+fn parse_text(text: &CStr, family: c_int) -> Option<[u8; SOCKADDR_ROOM]> {
+    let mut buf = [0x55u8; SOCKADDR_ROOM + 8];
+    // SAFETY: `text` is NUL-terminated; `buf` has room for a SOCKADDR_IN6.
+    let ok = unsafe { __ws_parse_address_text(text.as_ptr(), family, buf.as_mut_ptr().cast()) };
+    assert!(
+        buf[SOCKADDR_ROOM..].iter().all(|&b| b == 0x55),
+        "parse wrote past a SOCKADDR_IN6"
+    );
+    (ok == 1).then(|| buf[..SOCKADDR_ROOM].try_into().unwrap())
+}
+
+/// WSAAddressToString's text of a sockaddr (either family).
+fn address_text(sa: &[u8; SOCKADDR_ROOM]) -> String {
+    let mut out = [0x55 as c_char; 96 + 8];
+    // SAFETY: `sa` is a whole SOCKADDR_IN6-sized buffer; `out` has 96 bytes.
+    let n = unsafe { __ws_address_text(sa.as_ptr().cast(), out.as_mut_ptr(), 96) };
+    assert!(n >= 0 && (n as usize) < 96, "address text of {sa:?}: {n}");
+    assert!(
+        out[96..].iter().all(|&b| b == 0x55),
+        "address text wrote past its buffer"
+    );
+    // SAFETY: it fit, so it is NUL-terminated in `out`.
+    unsafe { CStr::from_ptr(out.as_ptr()) }
+        .to_string_lossy()
+        .into_owned()
 }
 
 // What winsock.c provides in the guest: the last error and memory checks
@@ -135,5 +170,36 @@ fuzz_target!(|data: &[u8]| {
             ntop6(&bytes, text.len() + 1).as_deref(),
             Some(text.as_str())
         );
+    }
+
+    // WSAStringToAddress / WSAAddressToString (issue 10): any text either
+    // fails or parses to a sockaddr whose text parses back to the same
+    // sockaddr; any address bytes, port and scope round-trip.
+    for family in [AF_INET, AF_INET6] {
+        if let Some(sa) = parse_text(&c, family) {
+            let text = address_text(&sa);
+            let back = CString::new(text.clone()).unwrap();
+            let again =
+                parse_text(&back, family).unwrap_or_else(|| panic!("{text:?} does not parse back"));
+            assert_eq!(again, sa, "round trip of {text:?}");
+        }
+    }
+    if data.len() >= 22 {
+        // Any address, port and scope: parsed from the bracketed form and
+        // written back as Rust writes a SocketAddrV6 (no port: no brackets).
+        let ip = Ipv6Addr::from(<[u8; 16]>::try_from(&data[..16]).unwrap());
+        let port = u16::from_le_bytes([data[16], data[17]]);
+        let scope = u32::from_le_bytes([data[18], data[19], data[20], data[21]]);
+        let v6 = SocketAddrV6::new(ip, port, 0, scope);
+        let c = CString::new(v6.to_string()).unwrap();
+        let sa = parse_text(&c, AF_INET6).unwrap_or_else(|| panic!("{v6} does not parse"));
+        let expected = if port != 0 {
+            v6.to_string()
+        } else if scope != 0 {
+            format!("{ip}%{scope}")
+        } else {
+            ip.to_string()
+        };
+        assert_eq!(address_text(&sa), expected, "text of {v6}");
     }
 });
