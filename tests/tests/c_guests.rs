@@ -113,6 +113,8 @@ conformance_tests!(
     timeouts_2,
     winsock2_calls,
     win32_headers,
+    events,
+    event_select,
 );
 
 // --- Header hygiene (issue 10): each header legacy code includes beside

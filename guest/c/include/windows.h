@@ -267,6 +267,46 @@ BOOL WINAPI EscapeCommFunction(HANDLE hFile, DWORD dwFunc);
 #define CreateFile CreateFileA
 #endif
 
+/* --- Event objects and waits (kernel32; issue 11). Events are the
+ * library's own objects, shared with Winsock's WSAEVENT; every HANDLE is
+ * checked against the library's table (a made-up or closed one fails
+ * ERROR_INVALID_HANDLE) and a handle value is never reused. Named events
+ * would be shared between processes on Windows; a component has no other
+ * process, so a name fails ERROR_NOT_SUPPORTED rather than being ignored.
+ * With one thread a wait ends through a socket selected with
+ * WSAEventSelect or its timeout; an INFINITE wait nothing can end fails
+ * WAIT_FAILED with ERROR_POSSIBLE_DEADLOCK. No APCs exist yet, so the
+ * alertable forms never return WAIT_IO_COMPLETION. CloseHandle closes
+ * events; any other handle fails ERROR_INVALID_HANDLE. --- */
+#define MAXIMUM_WAIT_OBJECTS 64
+#define WAIT_OBJECT_0 0x00000000L
+#define WAIT_ABANDONED_0 0x00000080L
+#define WAIT_IO_COMPLETION 0x000000C0L
+#define WAIT_TIMEOUT 0x00000102L
+#define WAIT_FAILED ((DWORD)0xFFFFFFFF)
+#define ERROR_NOT_ENOUGH_MEMORY 8L
+#define ERROR_POSSIBLE_DEADLOCK 1131L
+
+HANDLE WINAPI CreateEventA(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset, BOOL bInitialState,
+                           LPCSTR lpName);
+HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManualReset, BOOL bInitialState,
+                           LPCWSTR lpName);
+BOOL WINAPI SetEvent(HANDLE hEvent);
+BOOL WINAPI ResetEvent(HANDLE hEvent);
+DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds);
+DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bAlertable);
+DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds);
+DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds,
+                                      BOOL bAlertable);
+/* Sleep that an I/O completion could end early; none exist yet: returns 0
+ * after dwMilliseconds. */
+DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
+#ifdef UNICODE
+#define CreateEvent CreateEventW
+#else
+#define CreateEvent CreateEventA
+#endif
+
 #ifdef __cplusplus
 }
 #endif

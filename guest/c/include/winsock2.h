@@ -535,6 +535,59 @@ INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily, LPWSAPROT
 #define WSAStringToAddress WSAStringToAddressA
 #endif
 
+/* --- Event objects and WSAEventSelect (issue 11; SPEC 11). A WSAEVENT is
+ * the same object as a <windows.h> event HANDLE (WSACreateEvent is a
+ * manual-reset CreateEvent): the library's own, validated on every use, so
+ * a made-up or closed handle fails WSA_INVALID_HANDLE. A program has one
+ * thread, so a wait ends through a socket selected with WSAEventSelect or
+ * its timeout; a WSA_INFINITE wait that nothing can end fails
+ * WSA_WAIT_FAILED with ERROR_POSSIBLE_DEADLOCK (1131) instead of hanging.
+ * No completion routines exist yet: fAlertable is accepted and
+ * WSA_WAIT_IO_COMPLETION is never returned. --- */
+#define WSA_MAXIMUM_WAIT_EVENTS MAXIMUM_WAIT_OBJECTS
+#define WSA_WAIT_FAILED WAIT_FAILED
+#define WSA_WAIT_EVENT_0 WAIT_OBJECT_0
+#define WSA_WAIT_IO_COMPLETION WAIT_IO_COMPLETION
+#define WSA_WAIT_TIMEOUT WAIT_TIMEOUT
+#define WSA_INFINITE INFINITE
+
+#define FD_READ_BIT 0
+#define FD_READ (1 << FD_READ_BIT)
+#define FD_WRITE_BIT 1
+#define FD_WRITE (1 << FD_WRITE_BIT)
+#define FD_OOB_BIT 2
+#define FD_OOB (1 << FD_OOB_BIT)
+#define FD_ACCEPT_BIT 3
+#define FD_ACCEPT (1 << FD_ACCEPT_BIT)
+#define FD_CONNECT_BIT 4
+#define FD_CONNECT (1 << FD_CONNECT_BIT)
+#define FD_CLOSE_BIT 5
+#define FD_CLOSE (1 << FD_CLOSE_BIT)
+#define FD_QOS_BIT 6
+#define FD_QOS (1 << FD_QOS_BIT)
+#define FD_GROUP_QOS_BIT 7
+#define FD_GROUP_QOS (1 << FD_GROUP_QOS_BIT)
+#define FD_ROUTING_INTERFACE_CHANGE_BIT 8
+#define FD_ROUTING_INTERFACE_CHANGE (1 << FD_ROUTING_INTERFACE_CHANGE_BIT)
+#define FD_ADDRESS_LIST_CHANGE_BIT 9
+#define FD_ADDRESS_LIST_CHANGE (1 << FD_ADDRESS_LIST_CHANGE_BIT)
+#define FD_MAX_EVENTS 10
+#define FD_ALL_EVENTS ((1 << FD_MAX_EVENTS) - 1)
+
+typedef struct _WSANETWORKEVENTS {
+    long lNetworkEvents;
+    int iErrorCode[FD_MAX_EVENTS];
+} WSANETWORKEVENTS, *LPWSANETWORKEVENTS;
+
+WSAEVENT WSAAPI WSACreateEvent(void);
+BOOL WSAAPI WSACloseEvent(WSAEVENT hEvent);
+BOOL WSAAPI WSASetEvent(WSAEVENT hEvent);
+BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent);
+DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, BOOL fWaitAll, DWORD dwTimeout,
+                                      BOOL fAlertable);
+int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, long lNetworkEvents);
+int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject, LPWSANETWORKEVENTS lpNetworkEvents);
+
 u_long WSAAPI htonl(u_long hostlong);
 u_short WSAAPI htons(u_short hostshort);
 u_long WSAAPI ntohl(u_long netlong);

@@ -26,4 +26,26 @@ int __ws_address_text(const struct sockaddr *sa, char *out, size_t cap);
  * family filled in, or 0. `out` has room for a SOCKADDR_IN6. */
 int __ws_parse_address_text(const char *s, int family, struct sockaddr *out);
 
+/* Whether WSAStartup has been called (winsock.c). */
+bool __ws_started(void);
+
+/* WSAEventSelect's hooks into the socket calls (events.c; SPEC 11). Each
+ * leaves the last error as the call set it. */
+/* Whether `s` has a WSAEventSelect selection (FIONBIO 0 then fails). */
+bool __ws_events_selected(unsigned int s);
+/* A re-enabling call ran on `s` (recv: FD_READ or FD_OOB, accept:
+ * FD_ACCEPT, a send that failed WSAEWOULDBLOCK: FD_WRITE): the event is
+ * armed again and recorded at once if its condition already holds. */
+void __ws_events_reenable(unsigned int s, long events);
+/* accept(listener) returned `accepted`: it inherits the selection. */
+void __ws_events_accepted(unsigned int listener, unsigned int accepted);
+/* connect on `s` returned 0 or failed with `error`. */
+void __ws_events_connect(unsigned int s, int error);
+/* listen(s) succeeded. */
+void __ws_events_listening(unsigned int s);
+/* closesocket(s) released the handle: its selection goes. */
+void __ws_events_closed(unsigned int s);
+/* The final WSACleanup: every selection goes, no event is signalled. */
+void __ws_events_cleanup(void);
+
 #endif

@@ -88,7 +88,7 @@ BOOL WINAPI WriteFile(HANDLE hFile, LPCVOID lpBuffer, DWORD nNumberOfBytesToWrit
 }
 
 BOOL WINAPI FlushFileBuffers(HANDLE hFile) { (void)hFile; return no_such_handle(); }
-BOOL WINAPI CloseHandle(HANDLE hObject) { (void)hObject; return no_such_handle(); }
+/* CloseHandle is events.c's: events are the handles a program can hold. */
 BOOL WINAPI GetCommState(HANDLE hFile, LPDCB lpDCB) { (void)hFile, (void)lpDCB; return no_such_handle(); }
 BOOL WINAPI SetCommState(HANDLE hFile, LPDCB lpDCB) { (void)hFile, (void)lpDCB; return no_such_handle(); }
 BOOL WINAPI GetCommTimeouts(HANDLE hFile, LPCOMMTIMEOUTS t) { (void)hFile, (void)t; return no_such_handle(); }

@@ -240,12 +240,18 @@ int WSAAPI closesocket(SOCKET s) {
     wit_error err;
     if (!winsock_ws2_sockets_closesocket(s, &err)) return fail_with(err);
     forget_datagram(s);
+    __ws_events_closed(s);
     return succeed(0);
 }
+
+static bool started(void);
 
 int WSAAPI WSACleanup(void) {
     wit_error err;
     if (!winsock_ws2_lifecycle_cleanup(&err)) return fail_with(err);
+    /* The final cleanup drops every WSAEventSelect selection without
+     * signalling its event (SPEC 11). */
+    if (!started()) __ws_events_cleanup();
     return succeed(0);
 }
 
@@ -261,6 +267,7 @@ int WSAAPI bind(SOCKET s, const struct sockaddr *name, int namelen) {
 int WSAAPI listen(SOCKET s, int backlog) {
     wit_error err;
     if (!winsock_ws2_sockets_listen(s, backlog, &err)) return fail_with(err);
+    __ws_events_listening(s);
     return succeed(0);
 }
 
@@ -269,11 +276,30 @@ int WSAAPI connect(SOCKET s, const struct sockaddr *name, int namelen) {
     wit_error err;
     int code = address_in(name, namelen, &addr);
     if (code) return fail(code);
-    if (!winsock_ws2_sockets_connect(s, &addr, &err)) return fail_with(err);
+    /* Its outcome is FD_CONNECT for a selected socket (SPEC 11). */
+    if (!winsock_ws2_sockets_connect(s, &addr, &err)) {
+        fail_with(err);
+        __ws_events_connect(s, last_error);
+        return SOCKET_ERROR;
+    }
+    __ws_events_connect(s, 0);
     return succeed(0);
 }
 
+static SOCKET accept_call(SOCKET s, struct sockaddr *addr, int *addrlen);
+
+/* accept re-enables FD_ACCEPT, and the accepted socket inherits the
+ * listener's WSAEventSelect selection (SPEC 11). */
 SOCKET WSAAPI accept(SOCKET s, struct sockaddr *addr, int *addrlen) {
+    SOCKET got = accept_call(s, addr, addrlen);
+    int error = last_error;
+    if (got != INVALID_SOCKET) __ws_events_accepted(s, got);
+    __ws_events_reenable(s, FD_ACCEPT);
+    last_error = error;
+    return got;
+}
+
+static SOCKET accept_call(SOCKET s, struct sockaddr *addr, int *addrlen) {
     winsock_ws2_sockets_tuple2_socket_handle_socket_address_t got;
     wit_error err;
     if (addr != NULL) {
@@ -307,14 +333,26 @@ static int check_buffer(const void *buf, int len) {
     return 0;
 }
 
+/* A send that fails WSAEWOULDBLOCK arms FD_WRITE for when space frees
+ * (SPEC 11). */
+static int send_result(SOCKET s, bool ok, wit_error err, uint32_t sent) {
+    if (ok) return succeed((int)sent);
+    fail_with(err);
+    if (last_error == WSAEWOULDBLOCK) {
+        __ws_events_reenable(s, FD_WRITE);
+        last_error = WSAEWOULDBLOCK;
+    }
+    return SOCKET_ERROR;
+}
+
 int WSAAPI send(SOCKET s, const char *buf, int len, int flags) {
     imports_list_u8_t data = { (uint8_t *)buf, (size_t)len };
-    uint32_t sent;
+    uint32_t sent = 0;
     wit_error err;
     int code = check_buffer(buf, len);
     if (code) return fail(code);
-    if (!winsock_ws2_sockets_send(s, &data, flags, &sent, &err)) return fail_with(err);
-    return succeed((int)sent);
+    bool ok = winsock_ws2_sockets_send(s, &data, flags, &sent, &err);
+    return send_result(s, ok, err, sent);
 }
 
 int WSAAPI sendto(SOCKET s, const char *buf, int len, int flags, const struct sockaddr *to, int tolen) {
@@ -327,16 +365,36 @@ int WSAAPI sendto(SOCKET s, const char *buf, int len, int flags, const struct so
     /* Without a destination, sendto is send (a connected socket). */
     if (to == NULL) return send(s, buf, len, flags);
     if ((code = address_in(to, tolen, &addr)) != 0) return fail(code);
-    if (!winsock_ws2_sockets_sendto(s, &data, flags, &addr, &sent, &err)) return fail_with(err);
-    return succeed((int)sent);
+    bool ok = winsock_ws2_sockets_sendto(s, &data, flags, &addr, &sent, &err);
+    return send_result(s, ok, err, sent);
+}
+
+static int recv_call(SOCKET s, char *buf, int len, int flags);
+static int recvfrom_call(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen);
+
+/* recv re-enables FD_READ (FD_OOB for MSG_OOB), whatever it returns: data
+ * still queued is recorded again at once (SPEC 11). */
+static int reenable_read(SOCKET s, int flags, int result) {
+    int error = last_error;
+    __ws_events_reenable(s, (flags & MSG_OOB) ? FD_OOB : FD_READ);
+    last_error = error;
+    return result;
 }
 
 int WSAAPI recv(SOCKET s, char *buf, int len, int flags) {
+    return reenable_read(s, flags, recv_call(s, buf, len, flags));
+}
+
+int WSAAPI recvfrom(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen) {
+    return reenable_read(s, flags, recvfrom_call(s, buf, len, flags, from, fromlen));
+}
+
+static int recv_call(SOCKET s, char *buf, int len, int flags) {
     imports_list_u8_t data;
     wit_error err;
     int code = check_buffer(buf, len);
     if (code) return fail(code);
-    if (is_datagram(s)) return recvfrom(s, buf, len, flags, NULL, NULL);
+    if (is_datagram(s)) return recvfrom_call(s, buf, len, flags, NULL, NULL);
     if (!winsock_ws2_sockets_recv(s, len, flags, &data, &err)) return fail_with(err);
     size_t n = data.len < (size_t)len ? data.len : (size_t)len;
     if (n) memcpy(buf, data.ptr, n);
@@ -344,7 +402,7 @@ int WSAAPI recv(SOCKET s, char *buf, int len, int flags) {
     return succeed((int)n);
 }
 
-int WSAAPI recvfrom(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen) {
+static int recvfrom_call(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen) {
     winsock_ws2_sockets_datagram_t dgram;
     wit_error err;
     int code = check_buffer(buf, len);
@@ -409,6 +467,9 @@ int WSAAPI ioctlsocket(SOCKET s, long cmd, u_long *argp) {
     uint32_t result;
     wit_error err;
     if (argp == NULL || !in_memory(argp, sizeof *argp)) return fail(WSAEFAULT);
+    /* A socket with a WSAEventSelect selection stays nonblocking
+     * (Microsoft's ioctlsocket page: WSAEINVAL). */
+    if ((u_long)cmd == FIONBIO && *argp == 0 && __ws_events_selected(s)) return fail(WSAEINVAL);
     if (!winsock_ws2_sockets_ioctlsocket(s, (uint32_t)cmd, (uint32_t)*argp, &result, &err)) return fail_with(err);
     *argp = result;
     return succeed(0);
@@ -1108,6 +1169,8 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
 
 /* Whether WSAStartup has been called: socket calls on handle 0 (never a
  * socket, SPEC 3) fail WSAENOTSOCK once started, WSANOTINITIALISED before. */
+bool __ws_started(void) { return started(); }
+
 static bool started(void) {
     wit_address unused;
     wit_error err;

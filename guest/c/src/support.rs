@@ -50,6 +50,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     embed!("lib", "addr.c"),
     embed!("lib", "internal.h"),
     embed!("lib", "windows.c"),
+    embed!("lib", "events.c"),
     embed!("lib", "crt.c"),
     embed!("lib", "start.c"),
     generated!("imports.h"),
@@ -63,6 +64,7 @@ const LIBRARY_SOURCES: &[&str] = &[
     "winsock.c",
     "addr.c",
     "windows.c",
+    "events.c",
     "crt.c",
     "imports.c",
 ];
