@@ -272,6 +272,55 @@ fn c_echo_server_serves_concurrent_native_clients() {
     assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
 }
 
+#[test]
+fn c_event_select_server_echoes_to_concurrent_native_clients() {
+    let guest = spawn(
+        "c-event-select-server",
+        &["127.0.0.1", "0", "--max-clients", "8"],
+        GuestConfig::default(),
+    );
+    let line = guest.wait_for_line("listening on ", T);
+    let addr = line.trim_start_matches("listening on ").trim().to_string();
+    // Eight clients at once, each sending more than the server's buffer in
+    // two halves with a pause between: only a server woken by
+    // WSAWaitForMultipleEvents for each socket's FD_READ, FD_WRITE and
+    // FD_CLOSE answers them all, byte for byte, then closes gracefully.
+    let clients: Vec<_> = (0..8u32)
+        .map(|i| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let mut c = TcpStream::connect(&addr).unwrap();
+                let msg: Vec<u8> = (0..300_000u32)
+                    .map(|b| (b.wrapping_mul(i + 5) >> 3) as u8)
+                    .collect();
+                let writer = {
+                    let mut c = c.try_clone().unwrap();
+                    let msg = msg.clone();
+                    std::thread::spawn(move || {
+                        c.write_all(&msg[..150_000]).unwrap();
+                        std::thread::sleep(Duration::from_millis(100));
+                        c.write_all(&msg[150_000..]).unwrap();
+                        c.shutdown(Shutdown::Write).unwrap();
+                    })
+                };
+                let (back, end) = read_to_end(&mut c, T);
+                writer.join().unwrap();
+                assert!(
+                    back == msg,
+                    "client {i} got {} bytes back, not its 300000",
+                    back.len()
+                );
+                assert_eq!(end, PeerEnd::Eof);
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().unwrap();
+    }
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
+}
+
 const C_RESPONSE: &[u8] =
     b"HTTP/1.0 200 OK\r\nContent-Type: text/plain\r\n\r\nhello from a native server\n";
 
