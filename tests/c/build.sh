@@ -13,6 +13,11 @@ mkdir -p "$out"
 for src in tests/c/conformance/*.c; do
   "$cc" -O2 -Wall -Wextra -Werror "$src" -o "$out/c-$(basename "$src" .c).wasm"
 done
+# Programs the tests drive against native peers (tests/c/peers/NAME_X.c -> c-NAME-X).
+for src in tests/c/peers/*.c; do
+  name=$(basename "$src" .c)
+  "$cc" -O2 -Wall -Wextra -Werror "$src" -o "$out/c-${name//_/-}.wasm"
+done
 # The examples are built the way README tells users to build them.
 "$cc" -O2 -Wall examples/c/echo-server/echo_server.c -o "$out/c-echo-server.wasm" -lws2_32
 "$cc" -O2 -Wall examples/c/http-client/http_client.c -o "$out/c-http-client.wasm" -lws2_32

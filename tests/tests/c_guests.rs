@@ -3,7 +3,7 @@
 //! (written from SPEC, tests/c/conformance/*.expected), the C examples
 //! against native clients and servers, and winsock-cc's own behaviour.
 
-use std::io::Write;
+use std::io::{Read, Write};
 use std::net::{Shutdown, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -115,7 +115,85 @@ conformance_tests!(
     win32_headers,
     events,
     event_select,
+    blocking_hooks,
+    overlapped,
 );
+
+// --- Pending overlapped operations against a native peer (SPEC 11): the
+// final WSACleanup, a host-triggered cleanup and a teardown abort them with
+// WSA_OPERATION_ABORTED, set no event, run no routine, and reset the peer.
+
+/// Starts tests/c/peers/overlapped_peer.c in `mode` connected to a native
+/// peer; returns once the guest has its two receives pending.
+fn overlapped_peer(mode: &str) -> (RunningGuest, TcpStream) {
+    let (l, port) = listener();
+    let port = port.to_string();
+    let guest = spawn("c-overlapped-peer", &[mode, &port], GuestConfig::default());
+    let mut peer = accept_within(&l, T).expect("the guest connects");
+    let mut ready = [0u8; 5];
+    peer.read_exact(&mut ready).unwrap();
+    assert_eq!(&ready, b"ready");
+    (guest, peer)
+}
+
+const OVERLAPPED_PENDING: [&str; 2] = ["recv with an event: -1 997", "recv with a routine: -1 997"];
+const OVERLAPPED_ABORTED_SILENTLY: [&str; 4] = [
+    "event not set: 1",
+    "aborted: 995 995",
+    "alertable wait: 0, routine calls 0",
+    "socket after cleanup: err 10093",
+];
+
+#[test]
+fn final_cleanup_aborts_overlapped_operations_silently_and_resets_the_peer() {
+    let (guest, mut peer) = overlapped_peer("cleanup");
+    let (_, end) = read_to_end(&mut peer, T);
+    assert_eq!(end, PeerEnd::Reset);
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
+    let mut lines = OVERLAPPED_PENDING.to_vec();
+    lines.push("WSACleanup: 0");
+    lines.extend(OVERLAPPED_ABORTED_SILENTLY);
+    assert_lines(&out, &lines);
+}
+
+#[test]
+fn host_cleanup_during_an_alertable_wait_aborts_overlapped_operations_silently() {
+    let (guest, mut peer) = overlapped_peer("wait");
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!guest.stdout().contains("wait:"), "the wait ended early");
+    let start = std::time::Instant::now();
+    guest.control.cleanup();
+    guest.wait_for_line("wait:", Duration::from_secs(2));
+    assert!(
+        start.elapsed() < Duration::from_millis(100),
+        "the wait ended {:?} after the host cleanup",
+        start.elapsed()
+    );
+    let (_, end) = read_to_end(&mut peer, T);
+    assert_eq!(end, PeerEnd::Reset);
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
+    let mut lines = OVERLAPPED_PENDING.to_vec();
+    lines.push("wait: 0xffffffff 10004");
+    lines.extend(OVERLAPPED_ABORTED_SILENTLY);
+    assert_lines(&out, &lines);
+}
+
+#[test]
+fn host_teardown_during_an_alertable_wait_resets_the_peer() {
+    let (guest, mut peer) = overlapped_peer("wait");
+    std::thread::sleep(Duration::from_millis(100));
+    guest.control.teardown();
+    let (_, end) = read_to_end(&mut peer, T);
+    assert_eq!(end, PeerEnd::Reset);
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::TornDown), "{exit:?}");
+    assert!(
+        !out.contains("wait:"),
+        "the guest went on after teardown:\n{out}"
+    );
+}
 
 // --- Header hygiene (issue 10): each header legacy code includes beside
 // Winsock, before and after <winsock2.h>, with -Wall -Wextra -Werror. ---

@@ -275,9 +275,10 @@ BOOL WINAPI EscapeCommFunction(HANDLE hFile, DWORD dwFunc);
  * process, so a name fails ERROR_NOT_SUPPORTED rather than being ignored.
  * With one thread a wait ends through a socket selected with
  * WSAEventSelect or its timeout; an INFINITE wait nothing can end fails
- * WAIT_FAILED with ERROR_POSSIBLE_DEADLOCK. No APCs exist yet, so the
- * alertable forms never return WAIT_IO_COMPLETION. CloseHandle closes
- * events; any other handle fails ERROR_INVALID_HANDLE. --- */
+ * WAIT_FAILED with ERROR_POSSIBLE_DEADLOCK. The alertable forms run the
+ * completion routines of overlapped Winsock operations that have completed
+ * (and then return WAIT_IO_COMPLETION); they are the only APCs there are.
+ * CloseHandle closes events; any other handle fails ERROR_INVALID_HANDLE. --- */
 #define MAXIMUM_WAIT_OBJECTS 64
 #define WAIT_OBJECT_0 0x00000000L
 #define WAIT_ABANDONED_0 0x00000080L
@@ -298,9 +299,25 @@ DWORD WINAPI WaitForSingleObjectEx(HANDLE hHandle, DWORD dwMilliseconds, BOOL bA
 DWORD WINAPI WaitForMultipleObjects(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds);
 DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds,
                                       BOOL bAlertable);
-/* Sleep that an I/O completion could end early; none exist yet: returns 0
- * after dwMilliseconds. */
+/* Sleeps dwMilliseconds (0 after it); an alertable sleep ends early with
+ * WAIT_IO_COMPLETION once it has run queued completion routines. */
 DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
+
+/* --- Overlapped I/O (issue 11): a socket is a HANDLE for CancelIo and
+ * CancelIoEx, which abort its pending overlapped Winsock operations
+ * (ERROR_NOT_FOUND when none is pending); HasOverlappedIoCompleted reads
+ * the record's status. --- */
+#define STATUS_PENDING ((DWORD)0x00000103L)
+#define ERROR_OPERATION_ABORTED 995L
+#define ERROR_IO_INCOMPLETE 996L
+#define ERROR_IO_PENDING 997L
+#define ERROR_NOT_FOUND 1168L
+#define HasOverlappedIoCompleted(lpOverlapped) (((DWORD)(lpOverlapped)->Internal) != STATUS_PENDING)
+BOOL WINAPI CancelIo(HANDLE hFile);
+BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped);
+
+/* A procedure address (the Winsock 1.1 blocking hook is passed as one). */
+typedef INT_PTR(WINAPI *FARPROC)();
 #ifdef UNICODE
 #define CreateEvent CreateEventW
 #else

@@ -504,8 +504,8 @@ int WSAAPI gethostname(char *name, int namelen);
 unsigned long WSAAPI inet_addr(const char *cp);
 char *WSAAPI inet_ntoa(struct in_addr in);
 
-/* --- Winsock 2 calls. The overlapped forms (lpOverlapped or a completion
- * routine given) fail WSAEOPNOTSUPP: overlapped I/O is not offered yet. --- */
+/* --- Winsock 2 calls (their overlapped forms: see "Overlapped I/O"
+ * below). --- */
 SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA lpProtocolInfo, GROUP g,
                          DWORD dwFlags);
 SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW lpProtocolInfo, GROUP g,
@@ -542,8 +542,8 @@ INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily, LPWSAPROT
  * thread, so a wait ends through a socket selected with WSAEventSelect or
  * its timeout; a WSA_INFINITE wait that nothing can end fails
  * WSA_WAIT_FAILED with ERROR_POSSIBLE_DEADLOCK (1131) instead of hanging.
- * No completion routines exist yet: fAlertable is accepted and
- * WSA_WAIT_IO_COMPLETION is never returned. --- */
+ * With fAlertable TRUE a wait runs the completion routines of overlapped
+ * operations that have completed and returns WSA_WAIT_IO_COMPLETION. --- */
 #define WSA_MAXIMUM_WAIT_EVENTS MAXIMUM_WAIT_OBJECTS
 #define WSA_WAIT_FAILED WAIT_FAILED
 #define WSA_WAIT_EVENT_0 WAIT_OBJECT_0
@@ -587,6 +587,29 @@ DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, 
                                       BOOL fAlertable);
 int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, long lNetworkEvents);
 int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject, LPWSANETWORKEVENTS lpNetworkEvents);
+
+/* --- Overlapped I/O (issue 11; SPEC 11). WSASend, WSARecv, WSASendTo and
+ * WSARecvFrom with an lpOverlapped (an event in hEvent, or a completion
+ * routine): 0 when the operation completed at once (its event already set,
+ * its routine queued), else SOCKET_ERROR with WSA_IO_PENDING; operations
+ * complete in order per socket and direction, making progress at every
+ * wait and every call that looks at them (one thread, and the host parks
+ * none for them). Completion routines run only in alertable waits
+ * (SleepEx, WSAWaitForMultipleEvents, WaitFor*ObjectEx with TRUE).
+ * closesocket aborts a socket's operations with WSA_OPERATION_ABORTED and
+ * reports them; the final WSACleanup aborts every one and reports none. --- */
+BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer, BOOL fWait,
+                                   LPDWORD lpdwFlags);
+
+/* --- Winsock 1.1 blocking hooks (issue 11; SPEC 11). After a 1.x
+ * WSAStartup a blocking call runs the hook while it waits; from inside the
+ * hook only WSAIsBlocking and WSACancelBlockingCall may be called (others
+ * fail WSAEINPROGRESS); the cancelled call fails WSAEINTR. After a 2.x
+ * WSAStartup all four fail WSAEOPNOTSUPP, as Winsock 2 removed them. --- */
+FARPROC WSAAPI WSASetBlockingHook(FARPROC lpBlockFunc);
+int WSAAPI WSAUnhookBlockingHook(void);
+BOOL WSAAPI WSAIsBlocking(void);
+int WSAAPI WSACancelBlockingCall(void);
 
 u_long WSAAPI htonl(u_long hostlong);
 u_short WSAAPI htons(u_short hostshort);

@@ -374,6 +374,7 @@ int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, long lNetworkEvents) 
     int type;
     uint32_t unused;
     wit_error err;
+    if (__ws_refused_while_blocking()) return SOCKET_ERROR;
     int code = sockopt_int(s, SOL_SOCKET, SO_TYPE, &type);
     if (code) return __ws_fail(code); /* WSANOTINITIALISED, WSAENOTSOCK */
     struct selection *sel = find_selection(s);
@@ -386,6 +387,7 @@ int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, long lNetworkEvents) 
     }
     if (find_event(hEventObject) == NULL) return __ws_fail(WSAEINVAL);
     if (!winsock_ws2_sockets_ioctlsocket(s, (uint32_t)FIONBIO, 1, &unused, &err)) return __ws_fail(wsa_number(err));
+    __ws_socket_nonblocking(s);
     if (sel == NULL && (sel = add_selection(s)) == NULL) return __ws_fail(WSAENOBUFS);
     /* A new selection replaces the old one and clears the record. */
     bool connect_pending = sel->connect_pending;
@@ -408,6 +410,7 @@ int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, long lNetworkEvents) 
 }
 
 int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject, LPWSANETWORKEVENTS lpNetworkEvents) {
+    if (__ws_refused_while_blocking()) return SOCKET_ERROR;
     struct selection *sel = find_selection(s);
     if (sel == NULL) {
         int type, code = sockopt_int(s, SOL_SOCKET, SO_TYPE, &type);
@@ -479,6 +482,8 @@ static SHORT awaitable(const struct selection *sel, bool *slow) {
 
 /* How long one sleep lasts when some awaited condition cannot wake it. */
 #define RECHECK_SLICE_MS 100
+/* The most sockets of pending overlapped operations one wait watches. */
+#define OVERLAPPED_INTEREST_MAX 64
 
 static bool waits_on(struct event **list, DWORD n, HANDLE h, bool only_unsignalled) {
     struct event *e = find_event(h);
@@ -488,7 +493,8 @@ static bool waits_on(struct event **list, DWORD n, HANDLE h, bool only_unsignall
     return false;
 }
 
-static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD timeout, DWORD *error) {
+static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD timeout, bool alertable,
+                         DWORD *error) {
     struct event *list[MAXIMUM_WAIT_OBJECTS];
     if (n == 0 || n > MAXIMUM_WAIT_OBJECTS || handles == NULL || !__ws_in_memory(handles, n * sizeof *handles)) {
         *error = ERROR_INVALID_PARAMETER;
@@ -509,6 +515,13 @@ static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD ti
     ULONGLONG start = GetTickCount64();
     for (;;) {
         DWORD index;
+        /* Overlapped operations move on at every wait; an alertable wait
+         * runs the routines of those that completed (SPEC 11). */
+        __ws_overlapped_progress();
+        if (alertable && __ws_routines_queued()) {
+            __ws_run_routines();
+            return WAIT_IO_COMPLETION;
+        }
         update_all();
         if (satisfied(list, n, wait_all, &index)) return WAIT_OBJECT_0 + index;
         ULONGLONG elapsed = GetTickCount64() - start;
@@ -521,7 +534,7 @@ static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD ti
         winsock_ws2_sockets_list_pollfd_t fds;
         bool slow = false;
         fds.len = 0;
-        fds.ptr = malloc((selection_count ? selection_count : 1) * sizeof *fds.ptr);
+        fds.ptr = malloc((selection_count + OVERLAPPED_INTEREST_MAX) * sizeof *fds.ptr);
         if (fds.ptr == NULL) {
             *error = ERROR_NOT_ENOUGH_MEMORY;
             return WAIT_FAILED;
@@ -541,6 +554,16 @@ static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD ti
             }
             signallers++;
         }
+        /* Pending overlapped operations can end the wait too: by setting
+         * an awaited event, or (alertable) by a routine to run. */
+        bool overlapped_can = alertable && __ws_routines_may_come();
+        for (DWORD i = 0; i < n && !overlapped_can; i++)
+            overlapped_can = !list[i]->signalled && __ws_overlapped_may_signal(handles[i]);
+        if (overlapped_can) {
+            size_t more = __ws_overlapped_interest(fds.ptr + fds.len, OVERLAPPED_INTEREST_MAX);
+            fds.len += more; /* a socket listed twice is watched once */
+            signallers += more;
+        }
         bool hopeless = signallers == 0;
         if (wait_all && !hopeless) {
             for (DWORD i = 0; i < n && !hopeless; i++) {
@@ -552,6 +575,7 @@ static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD ti
                     can = find_event(sel->event) == list[i] &&
                           (awaitable(sel, &unused) != 0 || unused || (sel->armed & FD_CLOSE && !sel->closed_seen));
                 }
+                can = can || __ws_overlapped_may_signal(handles[i]);
                 hopeless = !can;
             }
         }
@@ -582,7 +606,10 @@ static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD ti
         if (ok) {
             imports_list_s16_free(&revents);
         } else if (wsa_number(err) == WSAEINTR) {
-            /* A host-triggered cleanup ended the wait (SPEC 2). */
+            /* A host-triggered cleanup ended the wait (SPEC 2); pending
+             * overlapped operations end as the final cleanup ends them:
+             * aborted, reported to nobody (SPEC 11). */
+            __ws_overlapped_progress();
             *error = WSAEINTR;
             return WAIT_FAILED;
         } else {
@@ -598,6 +625,7 @@ static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD ti
 
 WSAEVENT WSAAPI WSACreateEvent(void) {
     DWORD error;
+    if (__ws_refused_while_blocking()) return WSA_INVALID_EVENT;
     if (!__ws_started()) {
         __ws_fail(WSANOTINITIALISED);
         return WSA_INVALID_EVENT;
@@ -613,6 +641,7 @@ WSAEVENT WSAAPI WSACreateEvent(void) {
 }
 
 static BOOL wsa_event_call(WSAEVENT h, int op) {
+    if (__ws_refused_while_blocking()) return FALSE;
     if (!__ws_started()) {
         __ws_fail(WSANOTINITIALISED);
         return FALSE;
@@ -635,12 +664,12 @@ BOOL WSAAPI WSAResetEvent(WSAEVENT hEvent) { return wsa_event_call(hEvent, -1); 
 DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, BOOL fWaitAll, DWORD dwTimeout,
                                       BOOL fAlertable) {
     DWORD error = 0;
-    (void)fAlertable; /* no completion routines exist yet */
+    if (__ws_refused_while_blocking()) return WSA_WAIT_FAILED;
     if (!__ws_started()) {
         __ws_fail(WSANOTINITIALISED);
         return WSA_WAIT_FAILED;
     }
-    DWORD result = wait_events(cEvents, lphEvents, fWaitAll != FALSE, dwTimeout, &error);
+    DWORD result = wait_events(cEvents, lphEvents, fWaitAll != FALSE, dwTimeout, fAlertable != FALSE, &error);
     if (result == WAIT_FAILED) __ws_fail((int)error);
     else __ws_succeed(0);
     return result;
@@ -695,8 +724,7 @@ BOOL WINAPI CloseHandle(HANDLE hObject) {
 DWORD WINAPI WaitForMultipleObjectsEx(DWORD nCount, const HANDLE *lpHandles, BOOL bWaitAll, DWORD dwMilliseconds,
                                       BOOL bAlertable) {
     DWORD error = 0;
-    (void)bAlertable; /* no APCs exist yet */
-    DWORD result = wait_events(nCount, lpHandles, bWaitAll != FALSE, dwMilliseconds, &error);
+    DWORD result = wait_events(nCount, lpHandles, bWaitAll != FALSE, dwMilliseconds, bAlertable != FALSE, &error);
     if (result == WAIT_FAILED) SetLastError(error);
     return result;
 }
@@ -713,8 +741,34 @@ DWORD WINAPI WaitForSingleObject(HANDLE hHandle, DWORD dwMilliseconds) {
     return WaitForMultipleObjectsEx(1, &hHandle, FALSE, dwMilliseconds, FALSE);
 }
 
+/* An alertable sleep waits in the host on the sockets of pending
+ * overlapped operations, so it can end as soon as one completes and its
+ * routine has run. */
 DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable) {
-    (void)bAlertable; /* no I/O completion can end it early yet */
-    Sleep(dwMilliseconds);
-    return 0;
+    ULONGLONG start = GetTickCount64();
+    for (;;) {
+        __ws_overlapped_progress();
+        if (bAlertable && __ws_routines_queued()) {
+            __ws_run_routines();
+            return WAIT_IO_COMPLETION;
+        }
+        ULONGLONG elapsed = GetTickCount64() - start;
+        if (dwMilliseconds != INFINITE && elapsed >= dwMilliseconds) return 0;
+        DWORD remaining = dwMilliseconds == INFINITE ? INFINITE : (DWORD)(dwMilliseconds - elapsed);
+        winsock_ws2_sockets_pollfd_t fds[OVERLAPPED_INTEREST_MAX];
+        size_t n = bAlertable && __ws_routines_may_come() ? __ws_overlapped_interest(fds, OVERLAPPED_INTEREST_MAX) : 0;
+        if (n == 0) {
+            /* Nothing can end it early: one plain sleep (an INFINITE one
+             * would never return, on Windows too). */
+            Sleep(remaining);
+            return 0;
+        }
+        winsock_ws2_sockets_list_pollfd_t list = { fds, n };
+        imports_list_s16_t revents;
+        wit_error err;
+        int ms = remaining == INFINITE ? -1 : remaining > INT_MAX ? INT_MAX : (int)remaining;
+        if (winsock_ws2_sockets_wsapoll(&list, ms, &revents, &err)) imports_list_s16_free(&revents);
+        else if (wsa_number(err) == WSAEINTR) __ws_overlapped_progress(); /* host cleanup: aborted silently */
+        else Sleep(remaining < RECHECK_SLICE_MS ? remaining : RECHECK_SLICE_MS);
+    }
 }

@@ -48,4 +48,60 @@ void __ws_events_closed(unsigned int s);
 /* The final WSACleanup: every selection goes, no event is signalled. */
 void __ws_events_cleanup(void);
 
+/* Winsock 1.1 blocking hooks (hooks.c; SPEC 11). */
+/* WSAStartup succeeded with this negotiated major version. */
+void __ws_hooks_startup(int negotiated_major);
+/* The final WSACleanup: the hook goes with the startup. */
+void __ws_hooks_final_cleanup(void);
+/* True (and the last error WSAEINPROGRESS) while a blocking call is
+ * outstanding: every Winsock call but WSAIsBlocking and
+ * WSACancelBlockingCall is refused from inside the hook. */
+bool __ws_refused_while_blocking(void);
+/* Whether blocking calls run the program's hook (a 1.x startup and a hook
+ * set with WSASetBlockingHook). */
+bool __ws_hook_installed(void);
+/* Runs a blocking call with the hook: `attempt` tries it without blocking
+ * and sets *again when it would have blocked; between tries the hook runs
+ * and the library waits up to a short slice for `events` on `s` (0: no
+ * socket, a pause). Ends with the attempt's result, WSAEINTR when
+ * cancelled, or after timeout_ms (0: none) with timeout_error (0: a
+ * result of 0, as select's timeout). */
+int __ws_run_blocking(unsigned int s, short events, unsigned long timeout_ms, int timeout_error,
+                      int (*attempt)(void *ctx, bool *again), void *ctx);
+
+/* The program's sockets (winsock.c): WSAEventSelect made `s` nonblocking. */
+void __ws_socket_nonblocking(unsigned int s);
+
+/* Overlapped I/O (overlapped.c; SPEC 11). Types from <winsock2.h>, so only
+ * for files that include it. */
+#ifdef _WINSOCK2API_
+/* WSASend/WSARecv/WSASendTo/WSARecvFrom with an lpOverlapped or a
+ * completion routine: 0 when done at once, else SOCKET_ERROR and
+ * WSA_IO_PENDING (or the error). */
+int __ws_overlapped_issue(SOCKET s, bool sending, LPWSABUF buffers, DWORD count, LPDWORD bytes, DWORD flags,
+                          struct sockaddr *from, LPINT fromlen, const struct sockaddr *to, int tolen,
+                          LPWSAOVERLAPPED overlapped, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine);
+/* closesocket(s) succeeded: its operations end WSA_OPERATION_ABORTED, and
+ * are reported (events set, routines queued). */
+void __ws_overlapped_closed(SOCKET s);
+/* The final cleanup: every operation ends WSA_OPERATION_ABORTED, reported
+ * to nobody. */
+void __ws_overlapped_final_cleanup(void);
+/* Tries the operations whose sockets are ready (never waits). */
+void __ws_overlapped_progress(void);
+/* Whether an operation is pending; whether one pending with this event
+ * (and no routine) may still set it. */
+bool __ws_overlapped_pending(void);
+bool __ws_overlapped_may_signal(HANDLE event);
+/* Completion routines: queued ones (run them in an alertable wait), and
+ * whether a pending operation has one. */
+bool __ws_routines_queued(void);
+bool __ws_routines_may_come(void);
+void __ws_run_routines(void);
+#endif
+#ifdef __BINDINGS_IMPORTS_H
+/* The sockets (and events) pending operations wait on, for a wait's poll. */
+size_t __ws_overlapped_interest(winsock_ws2_sockets_pollfd_t *fds, size_t cap);
+#endif
+
 #endif

@@ -180,7 +180,10 @@ int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData) {
     bool has_data = lpWSAData != NULL && in_memory(lpWSAData, sizeof *lpWSAData);
     winsock_ws2_lifecycle_wsa_data_t data;
     winsock_ws2_lifecycle_startup_error_t err;
+    if (__ws_refused_while_blocking()) return WSAEINPROGRESS;
     if (winsock_ws2_lifecycle_startup(wVersionRequested, has_data, &data, &err)) {
+        /* Winsock 1.1's blocking hooks exist only for a 1.x startup. */
+        __ws_hooks_startup(data.version & 0xff);
         if (has_data) fill_wsadata(lpWSAData, &data);
         winsock_ws2_lifecycle_wsa_data_free(&data);
         return succeed(0);
@@ -193,54 +196,92 @@ int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData) {
 
 /* --- Sockets. --- */
 
-/* The datagram sockets this program opened. recv on one goes through
- * recvfrom, so a datagram larger than the buffer still fills the buffer
- * before WSAEMSGSIZE, as Microsoft documents (the WIT recv cannot return
- * both). */
-static SOCKET *datagram_sockets;
-static size_t datagram_count, datagram_cap;
+/* What the library knows of each socket the program holds: whether it is
+ * a datagram socket (recv on one goes through recvfrom, so a datagram larger
+ * than the buffer still fills the buffer before WSAEMSGSIZE, as Microsoft
+ * documents; the WIT recv cannot return both) and whether it is in
+ * nonblocking mode (a blocking call runs the Winsock 1.1 hook only on a
+ * blocking socket, SPEC 11). The host keeps the sockets themselves. */
+struct socket_state {
+    SOCKET s;
+    bool datagram;
+    bool nonblocking;
+};
+static struct socket_state *socket_states;
+static size_t socket_state_count, socket_state_cap;
+
+static struct socket_state *find_socket(SOCKET s) {
+    for (size_t i = 0; i < socket_state_count; i++)
+        if (socket_states[i].s == s) return &socket_states[i];
+    return NULL;
+}
+
+static void remember_socket(SOCKET s, bool datagram, bool nonblocking) {
+    if (socket_state_count == socket_state_cap) {
+        size_t cap = socket_state_cap ? socket_state_cap * 2 : 16;
+        struct socket_state *grown = realloc(socket_states, cap * sizeof *grown);
+        /* Without room the socket is taken for a blocking stream socket:
+         * recv on a datagram one then reports WSAEMSGSIZE without data. */
+        if (grown == NULL) return;
+        socket_states = grown;
+        socket_state_cap = cap;
+    }
+    socket_states[socket_state_count++] = (struct socket_state){ s, datagram, nonblocking };
+}
+
+static void forget_socket(SOCKET s) {
+    struct socket_state *st = find_socket(s);
+    if (st != NULL) *st = socket_states[--socket_state_count];
+}
 
 static bool is_datagram(SOCKET s) {
-    for (size_t i = 0; i < datagram_count; i++)
-        if (datagram_sockets[i] == s) return true;
-    return false;
+    struct socket_state *st = find_socket(s);
+    return st != NULL && st->datagram;
 }
 
-static void remember_datagram(SOCKET s) {
-    if (datagram_count == datagram_cap) {
-        size_t cap = datagram_cap ? datagram_cap * 2 : 16;
-        SOCKET *grown = realloc(datagram_sockets, cap * sizeof *grown);
-        if (grown == NULL) return; /* recv then reports WSAEMSGSIZE without data */
-        datagram_sockets = grown;
-        datagram_cap = cap;
-    }
-    datagram_sockets[datagram_count++] = s;
+static void set_nonblocking(SOCKET s, bool on) {
+    struct socket_state *st = find_socket(s);
+    if (st != NULL) st->nonblocking = on;
 }
 
-static void forget_datagram(SOCKET s) {
-    for (size_t i = 0; i < datagram_count; i++)
-        if (datagram_sockets[i] == s) {
-            datagram_sockets[i] = datagram_sockets[--datagram_count];
-            return;
-        }
+void __ws_socket_nonblocking(unsigned int s) {
+    set_nonblocking(s, true);
 }
+
+/* Whether a blocking call on `s` runs the program's blocking hook. */
+static bool hooked(SOCKET s) {
+    struct socket_state *st;
+    return __ws_hook_installed() && (st = find_socket(s)) != NULL && !st->nonblocking;
+}
+
+/* Every Winsock call but WSAIsBlocking and WSACancelBlockingCall is refused
+ * from inside a blocking hook (SPEC 11): WSAEINPROGRESS. */
+#define REFUSE_IN_HOOK(value) \
+    do { \
+        if (__ws_refused_while_blocking()) return (value); \
+    } while (0)
 
 SOCKET WSAAPI socket(int af, int type, int protocol) {
     winsock_ws2_sockets_socket_handle_t s;
     wit_error err;
+    REFUSE_IN_HOOK(INVALID_SOCKET);
     if (!winsock_ws2_sockets_socket(af, type, protocol, &s, &err)) {
         fail_with(err);
         return INVALID_SOCKET;
     }
-    if (type == SOCK_DGRAM) remember_datagram(s);
+    remember_socket(s, type == SOCK_DGRAM, false);
     return (SOCKET)succeed((int)s);
 }
 
 int WSAAPI closesocket(SOCKET s) {
     wit_error err;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     if (!winsock_ws2_sockets_closesocket(s, &err)) return fail_with(err);
-    forget_datagram(s);
+    forget_socket(s);
     __ws_events_closed(s);
+    /* Its pending overlapped operations end WSA_OPERATION_ABORTED, their
+     * events set and routines queued (SPEC 11). */
+    __ws_overlapped_closed(s);
     return succeed(0);
 }
 
@@ -248,16 +289,25 @@ static bool started(void);
 
 int WSAAPI WSACleanup(void) {
     wit_error err;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     if (!winsock_ws2_lifecycle_cleanup(&err)) return fail_with(err);
-    /* The final cleanup drops every WSAEventSelect selection without
-     * signalling its event (SPEC 11). */
-    if (!started()) __ws_events_cleanup();
+    if (!started()) {
+        /* The final cleanup drops every WSAEventSelect selection and aborts
+         * every overlapped operation (WSA_OPERATION_ABORTED) without
+         * signalling an event or queueing a routine (SPEC 11); the handles
+         * are gone (SPEC 1), and the blocking hook with the startup. */
+        __ws_events_cleanup();
+        __ws_overlapped_final_cleanup();
+        __ws_hooks_final_cleanup();
+        socket_state_count = 0;
+    }
     return succeed(0);
 }
 
 int WSAAPI bind(SOCKET s, const struct sockaddr *name, int namelen) {
     wit_address addr;
     wit_error err;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     int code = address_in(name, namelen, &addr);
     if (code) return fail(code);
     if (!winsock_ws2_sockets_bind(s, &addr, &err)) return fail_with(err);
@@ -266,16 +316,21 @@ int WSAAPI bind(SOCKET s, const struct sockaddr *name, int namelen) {
 
 int WSAAPI listen(SOCKET s, int backlog) {
     wit_error err;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     if (!winsock_ws2_sockets_listen(s, backlog, &err)) return fail_with(err);
     __ws_events_listening(s);
     return succeed(0);
 }
 
+static int connect_hooked(SOCKET s, wit_address *addr);
+
 int WSAAPI connect(SOCKET s, const struct sockaddr *name, int namelen) {
     wit_address addr;
     wit_error err;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     int code = address_in(name, namelen, &addr);
     if (code) return fail(code);
+    if (hooked(s)) return connect_hooked(s, &addr);
     /* Its outcome is FD_CONNECT for a selected socket (SPEC 11). */
     if (!winsock_ws2_sockets_connect(s, &addr, &err)) {
         fail_with(err);
@@ -287,13 +342,19 @@ int WSAAPI connect(SOCKET s, const struct sockaddr *name, int namelen) {
 }
 
 static SOCKET accept_call(SOCKET s, struct sockaddr *addr, int *addrlen);
+static SOCKET accept_hooked(SOCKET s, struct sockaddr *addr, int *addrlen);
 
 /* accept re-enables FD_ACCEPT, and the accepted socket inherits the
- * listener's WSAEventSelect selection (SPEC 11). */
+ * listener's WSAEventSelect selection and blocking mode (SPEC 11). */
 SOCKET WSAAPI accept(SOCKET s, struct sockaddr *addr, int *addrlen) {
-    SOCKET got = accept_call(s, addr, addrlen);
+    REFUSE_IN_HOOK(INVALID_SOCKET);
+    SOCKET got = hooked(s) ? accept_hooked(s, addr, addrlen) : accept_call(s, addr, addrlen);
     int error = last_error;
-    if (got != INVALID_SOCKET) __ws_events_accepted(s, got);
+    if (got != INVALID_SOCKET) {
+        struct socket_state *listener = find_socket(s);
+        remember_socket(got, false, listener != NULL && listener->nonblocking);
+        __ws_events_accepted(s, got);
+    }
     __ws_events_reenable(s, FD_ACCEPT);
     last_error = error;
     return got;
@@ -345,7 +406,7 @@ static int send_result(SOCKET s, bool ok, wit_error err, uint32_t sent) {
     return SOCKET_ERROR;
 }
 
-int WSAAPI send(SOCKET s, const char *buf, int len, int flags) {
+static int send_call(SOCKET s, const char *buf, int len, int flags) {
     imports_list_u8_t data = { (uint8_t *)buf, (size_t)len };
     uint32_t sent = 0;
     wit_error err;
@@ -355,18 +416,34 @@ int WSAAPI send(SOCKET s, const char *buf, int len, int flags) {
     return send_result(s, ok, err, sent);
 }
 
-int WSAAPI sendto(SOCKET s, const char *buf, int len, int flags, const struct sockaddr *to, int tolen) {
+static int sendto_call(SOCKET s, const char *buf, int len, int flags, const struct sockaddr *to, int tolen) {
     imports_list_u8_t data = { (uint8_t *)buf, (size_t)len };
     wit_address addr;
-    uint32_t sent;
+    uint32_t sent = 0;
     wit_error err;
     int code = check_buffer(buf, len);
     if (code) return fail(code);
     /* Without a destination, sendto is send (a connected socket). */
-    if (to == NULL) return send(s, buf, len, flags);
+    if (to == NULL) return send_call(s, buf, len, flags);
     if ((code = address_in(to, tolen, &addr)) != 0) return fail(code);
     bool ok = winsock_ws2_sockets_sendto(s, &data, flags, &addr, &sent, &err);
     return send_result(s, ok, err, sent);
+}
+
+static int data_hooked(int kind, SOCKET s, char *buf, const char *cbuf, int len, int flags, struct sockaddr *addr,
+                       int *addrlen, const struct sockaddr *to, int tolen);
+enum { HOOKED_RECV, HOOKED_RECVFROM, HOOKED_SEND, HOOKED_SENDTO, HOOKED_ACCEPT, HOOKED_CONNECTED };
+
+int WSAAPI send(SOCKET s, const char *buf, int len, int flags) {
+    REFUSE_IN_HOOK(SOCKET_ERROR);
+    if (hooked(s)) return data_hooked(HOOKED_SEND, s, NULL, buf, len, flags, NULL, NULL, NULL, 0);
+    return send_call(s, buf, len, flags);
+}
+
+int WSAAPI sendto(SOCKET s, const char *buf, int len, int flags, const struct sockaddr *to, int tolen) {
+    REFUSE_IN_HOOK(SOCKET_ERROR);
+    if (hooked(s)) return data_hooked(HOOKED_SENDTO, s, NULL, buf, len, flags, NULL, NULL, to, tolen);
+    return sendto_call(s, buf, len, flags, to, tolen);
 }
 
 static int recv_call(SOCKET s, char *buf, int len, int flags);
@@ -382,10 +459,17 @@ static int reenable_read(SOCKET s, int flags, int result) {
 }
 
 int WSAAPI recv(SOCKET s, char *buf, int len, int flags) {
+    REFUSE_IN_HOOK(SOCKET_ERROR);
+    if (hooked(s))
+        return reenable_read(s, flags, data_hooked(HOOKED_RECV, s, buf, NULL, len, flags, NULL, NULL, NULL, 0));
     return reenable_read(s, flags, recv_call(s, buf, len, flags));
 }
 
 int WSAAPI recvfrom(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen) {
+    REFUSE_IN_HOOK(SOCKET_ERROR);
+    if (hooked(s))
+        return reenable_read(s, flags,
+                             data_hooked(HOOKED_RECVFROM, s, buf, NULL, len, flags, from, fromlen, NULL, 0));
     return reenable_read(s, flags, recvfrom_call(s, buf, len, flags, from, fromlen));
 }
 
@@ -423,6 +507,7 @@ static int recvfrom_call(SOCKET s, char *buf, int len, int flags, struct sockadd
 
 int WSAAPI shutdown(SOCKET s, int how) {
     wit_error err;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     if (!winsock_ws2_sockets_shutdown(s, how, &err)) return fail_with(err);
     return succeed(0);
 }
@@ -430,6 +515,7 @@ int WSAAPI shutdown(SOCKET s, int how) {
 static int name_query(bool peer, SOCKET s, struct sockaddr *name, int *namelen) {
     wit_address addr;
     wit_error err;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     if (name == NULL || namelen == NULL || !in_memory(namelen, sizeof *namelen)) return fail(WSAEFAULT);
     bool ok = peer ? winsock_ws2_sockets_getpeername(s, &addr, &err) : winsock_ws2_sockets_getsockname(s, &addr, &err);
     if (!ok) return fail_with(err);
@@ -444,6 +530,7 @@ int WSAAPI getpeername(SOCKET s, struct sockaddr *name, int *namelen) { return n
 int WSAAPI getsockopt(SOCKET s, int level, int optname, char *optval, int *optlen) {
     imports_list_u8_t value;
     wit_error err;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     if (optlen == NULL || !in_memory(optlen, sizeof *optlen)) return fail(WSAEFAULT);
     int cap = *optlen;
     if (optval == NULL || cap < 0 || !in_memory(optval, (size_t)cap)) return fail(WSAEFAULT);
@@ -458,6 +545,7 @@ int WSAAPI getsockopt(SOCKET s, int level, int optname, char *optval, int *optle
 int WSAAPI setsockopt(SOCKET s, int level, int optname, const char *optval, int optlen) {
     imports_list_u8_t value = { (uint8_t *)optval, (size_t)optlen };
     wit_error err;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     if (optval != NULL && (optlen < 0 || !in_memory(optval, (size_t)optlen))) return fail(WSAEFAULT);
     if (!winsock_ws2_sockets_setsockopt(s, level, optname, optval ? &value : NULL, &err)) return fail_with(err);
     return succeed(0);
@@ -466,11 +554,13 @@ int WSAAPI setsockopt(SOCKET s, int level, int optname, const char *optval, int 
 int WSAAPI ioctlsocket(SOCKET s, long cmd, u_long *argp) {
     uint32_t result;
     wit_error err;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     if (argp == NULL || !in_memory(argp, sizeof *argp)) return fail(WSAEFAULT);
     /* A socket with a WSAEventSelect selection stays nonblocking
      * (Microsoft's ioctlsocket page: WSAEINVAL). */
     if ((u_long)cmd == FIONBIO && *argp == 0 && __ws_events_selected(s)) return fail(WSAEINVAL);
     if (!winsock_ws2_sockets_ioctlsocket(s, (uint32_t)cmd, (uint32_t)*argp, &result, &err)) return fail_with(err);
+    if ((u_long)cmd == FIONBIO) set_nonblocking(s, *argp != 0);
     *argp = result;
     return succeed(0);
 }
@@ -505,12 +595,24 @@ static void set_out(fd_set *set, const winsock_ws2_sockets_list_socket_handle_t 
     set->fd_count = n;
 }
 
+static int select_call(fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout);
+static int select_hooked(fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout);
+
 int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout) {
+    (void)nfds; /* ignored, as Windows ignores it (SPEC 7) */
+    REFUSE_IN_HOOK(SOCKET_ERROR);
+    /* A wait (not a poll) runs the Winsock 1.1 hook while it lasts. */
+    if (__ws_hook_installed() && (timeout == NULL || (in_memory(timeout, sizeof *timeout) &&
+                                                      (timeout->tv_sec > 0 || timeout->tv_usec > 0))))
+        return select_hooked(readfds, writefds, exceptfds, timeout);
+    return select_call(readfds, writefds, exceptfds, timeout);
+}
+
+static int select_call(fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout) {
     winsock_ws2_sockets_fd_sets_t sets, ready;
     uint64_t timeout_us;
     wit_error err;
     int code;
-    (void)nfds; /* ignored, as Windows ignores it (SPEC 7) */
     if ((code = set_in(readfds, &sets.readfds)) || (code = set_in(writefds, &sets.writefds)) ||
         (code = set_in(exceptfds, &sets.exceptfds)))
         return fail(code);
@@ -532,6 +634,7 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout) {
     winsock_ws2_sockets_list_pollfd_t list;
     imports_list_s16_t revents;
     wit_error err;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     if (fds > (1u << 24) || !in_memory(fdArray, (size_t)fds * sizeof *fdArray)) return fail(WSAEFAULT);
     list.len = fds;
     list.ptr = fds ? malloc(fds * sizeof *list.ptr) : NULL;
@@ -578,6 +681,7 @@ int WSAAPI getaddrinfo(const char *pNodeName, const char *pServiceName, const AD
     winsock_ws2_sockets_addrinfo_hints_t hints;
     winsock_ws2_sockets_list_addrinfo_t list;
     wit_error err;
+    if (__ws_refused_while_blocking()) return WSAEINPROGRESS;
     if (ppResult == NULL || !in_memory(ppResult, sizeof *ppResult)) return last_error = WSAEINVAL;
     *ppResult = NULL;
     if ((pNodeName && !string_ok(pNodeName)) || (pServiceName && !string_ok(pServiceName)) ||
@@ -650,6 +754,7 @@ int WSAAPI getnameinfo(const SOCKADDR *pSockaddr, socklen_t SockaddrLength, PCHA
     wit_address addr;
     imports_tuple2_string_string_t names;
     wit_error err;
+    if (__ws_refused_while_blocking()) return WSAEINPROGRESS;
     int code = address_in(pSockaddr, SockaddrLength, &addr);
     if (code) return last_error = code;
     if ((pNodeBuffer == NULL || NodeBufferSize == 0) && (pServiceBuffer == NULL || ServiceBufferSize == 0))
@@ -695,6 +800,7 @@ struct hostent *WSAAPI gethostbyname(const char *name) {
     winsock_ws2_sockets_list_addrinfo_t list;
     wit_error err;
     char local[NI_MAXHOST];
+    REFUSE_IN_HOOK(NULL);
     if (name == NULL) {
         if (gethostname(local, sizeof local) != 0) return NULL;
         name = local;
@@ -744,6 +850,7 @@ struct hostent *WSAAPI gethostbyname(const char *name) {
 int WSAAPI gethostname(char *name, int namelen) {
     imports_string_t got;
     wit_error err;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     if (name == NULL || namelen < 0 || !in_memory(name, (size_t)namelen)) return fail(WSAEFAULT);
     if (!winsock_ws2_sockets_gethostname(&got, &err)) return fail_with(err);
     int code = copy_out_string(name, (DWORD)namelen, &got);
@@ -759,6 +866,7 @@ struct hostent *WSAAPI gethostbyaddr(const char *addr, int len, int type) {
     wit_address a;
     imports_string_t name;
     wit_error err;
+    REFUSE_IN_HOOK(NULL);
     memset(&a, 0, sizeof a);
     if (type == AF_INET) {
         if (addr == NULL || len < 4 || !in_memory(addr, 4)) {
@@ -848,6 +956,7 @@ struct servent *WSAAPI getservbyname(const char *name, const char *proto) {
     winsock_ws2_sockets_list_addrinfo_t list;
     imports_string_t node = borrow_string("127.0.0.1"), service;
     wit_error err;
+    REFUSE_IN_HOOK(NULL);
     if (name == NULL || !string_ok(name) || (proto != NULL && !string_ok(proto))) {
         fail(WSAEFAULT);
         return NULL;
@@ -878,6 +987,7 @@ struct servent *WSAAPI getservbyport(int port, const char *proto) {
     wit_address a;
     imports_tuple2_string_string_t names;
     wit_error err;
+    REFUSE_IN_HOOK(NULL);
     if (proto != NULL && !string_ok(proto)) {
         fail(WSAEFAULT);
         return NULL;
@@ -910,10 +1020,6 @@ struct servent *WSAAPI getservbyport(int port, const char *proto) {
 }
 
 /* --- Winsock 2 calls in their non-overlapped form. --- */
-
-/* Overlapped I/O (an lpOverlapped or a completion routine) is not offered
- * yet: it fails plainly instead of running as a blocking call. */
-#define OVERLAPPED_NOT_OFFERED WSAEOPNOTSUPP
 
 static SOCKET socket_from_info(int af, int type, int protocol, const int *info_fields, GROUP g, DWORD dwFlags) {
     const DWORD known = WSA_FLAG_OVERLAPPED | WSA_FLAG_NO_HANDLE_INHERIT;
@@ -984,7 +1090,9 @@ static int check_wsabufs(const WSABUF *bufs, DWORD count, size_t *total) {
 static int send_wsabufs(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWORD flags, const struct sockaddr *to,
                         int tolen, LPWSAOVERLAPPED ovl, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
     size_t total;
-    if (ovl != NULL || routine != NULL) return fail(OVERLAPPED_NOT_OFFERED);
+    REFUSE_IN_HOOK(SOCKET_ERROR);
+    if (ovl != NULL || routine != NULL)
+        return __ws_overlapped_issue(s, true, bufs, count, sent, flags, NULL, NULL, to, tolen, ovl, routine);
     int code = check_wsabufs(bufs, count, &total);
     if (code) return fail(code);
     if (sent == NULL || !in_memory(sent, sizeof *sent)) return fail(WSAEFAULT);
@@ -1035,7 +1143,13 @@ int WSAAPI WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD 
 static int recv_wsabufs(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags, struct sockaddr *from,
                         LPINT fromlen, LPWSAOVERLAPPED ovl, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
     size_t total;
-    if (ovl != NULL || routine != NULL) return fail(OVERLAPPED_NOT_OFFERED);
+    REFUSE_IN_HOOK(SOCKET_ERROR);
+    if (ovl != NULL || routine != NULL) {
+        /* lpFlags is read at the call (MSG_PEEK, MSG_OOB); the result's
+         * flags come from WSAGetOverlappedResult. */
+        if (flags == NULL || !in_memory(flags, sizeof *flags)) return fail(WSAEFAULT);
+        return __ws_overlapped_issue(s, false, bufs, count, received, *flags, from, fromlen, NULL, 0, ovl, routine);
+    }
     int code = check_wsabufs(bufs, count, &total);
     if (code) return fail(code);
     if (received == NULL || !in_memory(received, sizeof *received) || flags == NULL ||
@@ -1118,9 +1232,11 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
                     DWORD cbOutBuffer, LPDWORD lpcbBytesReturned, LPWSAOVERLAPPED lpOverlapped,
                     LPWSAOVERLAPPED_COMPLETION_ROUTINE lpCompletionRoutine) {
     int type = 0, typelen = sizeof type;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     /* The handle first: a bad one is WSAENOTSOCK whatever the code. */
     if (getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &typelen) == SOCKET_ERROR) return SOCKET_ERROR;
-    if (lpOverlapped != NULL || lpCompletionRoutine != NULL) return fail(OVERLAPPED_NOT_OFFERED);
+    /* The ioctls offered complete at once; an overlapped form is not. */
+    if (lpOverlapped != NULL || lpCompletionRoutine != NULL) return fail(WSAEOPNOTSUPP);
     if (lpcbBytesReturned == NULL || !in_memory(lpcbBytesReturned, sizeof *lpcbBytesReturned)) return fail(WSAEFAULT);
     switch (dwIoControlCode) {
     case FIONBIO: {
@@ -1182,6 +1298,7 @@ INT WSAAPI WSAAddressToStringA(LPSOCKADDR lpsaAddress, DWORD dwAddressLength, LP
                                LPSTR lpszAddressString, LPDWORD lpdwAddressStringLength) {
     char text[INET6_ADDRSTRLEN + 32];
     (void)lpProtocolInfo;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     if (!started()) return fail(WSANOTINITIALISED);
     if (lpsaAddress == NULL || dwAddressLength < sizeof(ADDRESS_FAMILY) ||
         !in_memory(lpsaAddress, dwAddressLength))
@@ -1204,6 +1321,7 @@ INT WSAAPI WSAAddressToStringA(LPSOCKADDR lpsaAddress, DWORD dwAddressLength, LP
 INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily, LPWSAPROTOCOL_INFOA lpProtocolInfo,
                                LPSOCKADDR lpAddress, LPINT lpAddressLength) {
     SOCKADDR_IN6 parsed;
+    REFUSE_IN_HOOK(SOCKET_ERROR);
     if (!started()) return fail(WSANOTINITIALISED);
     if (lpProtocolInfo != NULL) {
         if (!in_memory(lpProtocolInfo, sizeof *lpProtocolInfo)) return fail(WSAEFAULT);
@@ -1222,4 +1340,175 @@ INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily, LPWSAPROT
     memcpy(lpAddress, &parsed, (size_t)need);
     *lpAddressLength = need;
     return succeed(0);
+}
+
+/* --- Blocking calls while a Winsock 1.1 hook is installed (SPEC 11). The
+ * call is tried without blocking (the host socket is switched to
+ * nonblocking for the try, invisibly: only the hook runs meanwhile and it
+ * may not call Winsock); between tries hooks.c runs the hook and waits a
+ * short slice in the host. --- */
+
+static void host_mode(SOCKET s, bool nonblocking) {
+    uint32_t unused;
+    wit_error err;
+    winsock_ws2_sockets_ioctlsocket(s, (uint32_t)FIONBIO, nonblocking ? 1 : 0, &unused, &err);
+}
+
+struct hooked_call {
+    int kind;
+    SOCKET s;
+    char *buf;
+    const char *cbuf;
+    int len, flags;
+    struct sockaddr *addr;
+    int *addrlen;
+    const struct sockaddr *to;
+    int tolen;
+};
+
+/* A nonblocking connect's outcome: 0 once connected, SOCKET_ERROR with its
+ * code once failed, *again while the handshake runs. */
+static int connect_outcome(SOCKET s, bool *again) {
+    winsock_ws2_sockets_pollfd_t fd = { s, POLLWRNORM };
+    winsock_ws2_sockets_list_pollfd_t list = { &fd, 1 };
+    imports_list_s16_t revents;
+    wit_error err;
+    if (!winsock_ws2_sockets_wsapoll(&list, 0, &revents, &err)) return fail_with(err);
+    SHORT r = revents.len ? revents.ptr[0] : 0;
+    imports_list_s16_free(&revents);
+    if (r & (POLLERR | POLLHUP)) {
+        imports_list_u8_t value;
+        int code = 0;
+        if (winsock_ws2_sockets_getsockopt(s, SOL_SOCKET, SO_ERROR, 4, &value, &err)) {
+            if (value.len >= 4) memcpy(&code, value.ptr, 4);
+            imports_list_u8_free(&value);
+        }
+        return fail(code ? code : WSAECONNREFUSED);
+    }
+    if (r & POLLWRNORM) return succeed(0);
+    *again = true;
+    return SOCKET_ERROR;
+}
+
+static int hooked_try(void *ctx, bool *again) {
+    struct hooked_call *c = ctx;
+    int r;
+    if (c->kind == HOOKED_CONNECTED) return connect_outcome(c->s, again);
+    host_mode(c->s, true);
+    switch (c->kind) {
+    case HOOKED_RECV: r = recv_call(c->s, c->buf, c->len, c->flags); break;
+    case HOOKED_RECVFROM: r = recvfrom_call(c->s, c->buf, c->len, c->flags, c->addr, c->addrlen); break;
+    case HOOKED_SEND: r = send_call(c->s, c->cbuf, c->len, c->flags); break;
+    case HOOKED_SENDTO: r = sendto_call(c->s, c->cbuf, c->len, c->flags, c->to, c->tolen); break;
+    default: {
+        SOCKET got = accept_call(c->s, c->addr, c->addrlen);
+        /* The accepted socket inherited the try's nonblocking mode. */
+        if (got != INVALID_SOCKET) host_mode(got, false);
+        r = (int)got;
+        break;
+    }
+    }
+    int error = last_error;
+    host_mode(c->s, false);
+    last_error = error;
+    *again = r == SOCKET_ERROR && error == WSAEWOULDBLOCK;
+    return r;
+}
+
+/* SO_RCVTIMEO or SO_SNDTIMEO in milliseconds (0: none). */
+static DWORD timeout_option(SOCKET s, int name) {
+    imports_list_u8_t value;
+    wit_error err;
+    DWORD ms = 0;
+    if (winsock_ws2_sockets_getsockopt(s, SOL_SOCKET, name, 4, &value, &err)) {
+        if (value.len >= 4) memcpy(&ms, value.ptr, 4);
+        imports_list_u8_free(&value);
+    }
+    return ms;
+}
+
+static int data_hooked(int kind, SOCKET s, char *buf, const char *cbuf, int len, int flags, struct sockaddr *addr,
+                       int *addrlen, const struct sockaddr *to, int tolen) {
+    struct hooked_call c = { kind, s, buf, cbuf, len, flags, addr, addrlen, to, tolen };
+    bool sending = kind == HOOKED_SEND || kind == HOOKED_SENDTO;
+    DWORD timeout = timeout_option(s, sending ? SO_SNDTIMEO : SO_RCVTIMEO);
+    return __ws_run_blocking(s, sending ? POLLWRNORM : POLLRDNORM, timeout, WSAETIMEDOUT, hooked_try, &c);
+}
+
+static SOCKET accept_hooked(SOCKET s, struct sockaddr *addr, int *addrlen) {
+    struct hooked_call c = { HOOKED_ACCEPT, s, NULL, NULL, 0, 0, addr, addrlen, NULL, 0 };
+    int r = __ws_run_blocking(s, POLLRDNORM, 0, WSAETIMEDOUT, hooked_try, &c);
+    return r == SOCKET_ERROR ? INVALID_SOCKET : (SOCKET)r;
+}
+
+static int connect_hooked(SOCKET s, wit_address *addr) {
+    wit_error err;
+    host_mode(s, true);
+    int error = winsock_ws2_sockets_connect(s, addr, &err) ? 0 : wsa_number(err);
+    if (error == WSAEWOULDBLOCK) {
+        struct hooked_call c = { HOOKED_CONNECTED, s, NULL, NULL, 0, 0, NULL, NULL, NULL, 0 };
+        error = __ws_run_blocking(s, POLLWRNORM, 0, WSAETIMEDOUT, hooked_try, &c) == SOCKET_ERROR ? last_error : 0;
+    }
+    host_mode(s, false);
+    return error ? fail(error) : succeed(0);
+}
+
+/* A copy of an fd_set's handles, to try select again on the same sets. */
+struct set_copy {
+    fd_set *set;
+    u_int count;
+    SOCKET *handles;
+};
+
+static bool copy_set(fd_set *set, struct set_copy *copy) {
+    copy->set = set;
+    copy->count = 0;
+    copy->handles = NULL;
+    if (set == NULL) return true;
+    if (!in_memory(set, sizeof(u_int)) || set->fd_count > (1u << 24) ||
+        !in_memory(set->fd_array, (size_t)set->fd_count * sizeof(SOCKET)))
+        return false;
+    copy->count = set->fd_count;
+    copy->handles = malloc((copy->count ? copy->count : 1) * sizeof(SOCKET));
+    if (copy->handles == NULL) return false;
+    memcpy(copy->handles, set->fd_array, copy->count * sizeof(SOCKET));
+    return true;
+}
+
+static void restore_set(const struct set_copy *copy) {
+    if (copy->set == NULL) return;
+    copy->set->fd_count = copy->count;
+    memcpy(copy->set->fd_array, copy->handles, copy->count * sizeof(SOCKET));
+}
+
+struct hooked_select {
+    struct set_copy sets[3];
+};
+
+static int select_try(void *ctx, bool *again) {
+    struct hooked_select *h = ctx;
+    struct timeval zero = { 0, 0 };
+    for (int i = 0; i < 3; i++) restore_set(&h->sets[i]);
+    int r = select_call(h->sets[0].set, h->sets[1].set, h->sets[2].set, &zero);
+    *again = r == 0;
+    return r;
+}
+
+static int select_hooked(fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout) {
+    struct hooked_select h;
+    int r;
+    if (timeout != NULL && (timeout->tv_sec < 0 || timeout->tv_usec < 0)) return fail(WSAEINVAL);
+    if (!copy_set(readfds, &h.sets[0]) || !copy_set(writefds, &h.sets[1]) || !copy_set(exceptfds, &h.sets[2])) {
+        r = fail(WSAEFAULT);
+    } else {
+        DWORD ms = 0;
+        if (timeout != NULL) {
+            unsigned long long total = (unsigned long long)timeout->tv_sec * 1000u + (timeout->tv_usec + 999) / 1000;
+            ms = total > 0xfffffffeu ? 0xfffffffeu : (DWORD)total;
+        }
+        /* Its timeout is a result of 0 with the sets emptied, not an error. */
+        r = __ws_run_blocking(0, 0, ms, 0, select_try, &h);
+    }
+    for (int i = 0; i < 3; i++) free(h.sets[i].handles);
+    return r;
 }

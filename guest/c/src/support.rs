@@ -52,6 +52,8 @@ const FILES: &[(&str, &str, &[u8])] = &[
     embed!("lib", "windows.c"),
     embed!("lib", "events.c"),
     embed!("lib", "crt.c"),
+    embed!("lib", "hooks.c"),
+    embed!("lib", "overlapped.c"),
     embed!("lib", "start.c"),
     generated!("imports.h"),
     generated!("imports.c"),
@@ -66,6 +68,8 @@ const LIBRARY_SOURCES: &[&str] = &[
     "windows.c",
     "events.c",
     "crt.c",
+    "hooks.c",
+    "overlapped.c",
     "imports.c",
 ];
 

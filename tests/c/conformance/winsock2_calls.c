@@ -82,9 +82,10 @@ int main(void)
     {
         WSAOVERLAPPED ov;
         ZeroMemory(&ov, sizeof ov);
-        CHECK("WSASend overlapped (not offered yet)", WSASend(c, bufs, 1, &n, 0, &ov, NULL));
+        CHECK("WSASend overlapped, room to send", WSASend(c, bufs, 1, &n, 0, &ov, NULL));
+        Sleep(50);
         flags = 0;
-        CHECK("WSARecv overlapped (not offered yet)", WSARecv(s, bufs, 1, &n, &flags, &ov, NULL));
+        CHECK("WSARecv overlapped, data waiting", WSARecv(s, bufs, 1, &n, &flags, &ov, NULL));
     }
     u1 = socket(AF_INET, SOCK_STREAM, 0);
     closesocket(u1);
