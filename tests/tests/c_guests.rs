@@ -145,6 +145,25 @@ const OVERLAPPED_ABORTED_SILENTLY: [&str; 4] = [
 ];
 
 #[test]
+fn overlapped_receives_complete_in_order_when_the_native_peer_sends() {
+    let (guest, mut peer) = overlapped_peer("result");
+    // The guest waits in WSAGetOverlappedResult(fWait TRUE) meanwhile.
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!guest.stdout().contains("result:"), "the wait ended early");
+    peer.write_all(b"late").unwrap();
+    let line = guest.wait_for_line("result:", T);
+    assert_eq!(line, "result: 1 0, bytes 4, late");
+    // The second receive (with a completion routine) gets the next bytes.
+    peer.write_all(b"next").unwrap();
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
+    assert_lines(
+        &out,
+        &["event set: 1", "alertable wait: 0xc0, routine calls 1"],
+    );
+}
+
+#[test]
 fn final_cleanup_aborts_overlapped_operations_silently_and_resets_the_peer() {
     let (guest, mut peer) = overlapped_peer("cleanup");
     let (_, end) = read_to_end(&mut peer, T);

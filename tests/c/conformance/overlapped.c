@@ -89,6 +89,52 @@ int main(void)
     Sleep(50);
     printf("received %d\n", recv(s, a, sizeof a, 0));
 
+    /* WSAGetOverlappedResult with fWait waits for the operation itself. */
+    reset(&ov, ev);
+    wb.buf = a;
+    wb.len = sizeof a;
+    flags = 0;
+    CHECK("WSARecv overlapped", WSARecv(s, &wb, 1, NULL, &flags, &ov, NULL));
+    send(c, "waited", 6, 0);
+    printf("WSAGetOverlappedResult waiting: %d %d, bytes %lu\n", WSAGetOverlappedResult(s, &ov, &n, TRUE, &flags),
+           WSAGetLastError(), n);
+
+    /* Datagrams: WSASendTo and WSARecvFrom overlapped, with the sender. */
+    {
+        SOCKET u1 = WSASocketA(AF_INET, SOCK_DGRAM, IPPROTO_UDP, NULL, 0, WSA_FLAG_OVERLAPPED);
+        SOCKET u2 = WSASocketA(AF_INET, SOCK_DGRAM, IPPROTO_UDP, NULL, 0, WSA_FLAG_OVERLAPPED);
+        SOCKADDR_IN to, from, bound;
+        int fromlen = sizeof from, len = sizeof to;
+        ZeroMemory(&to, sizeof to);
+        to.sin_family = AF_INET;
+        to.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        bind(u1, (SOCKADDR *)&to, sizeof to);
+        getsockname(u1, (SOCKADDR *)&to, &len);
+        reset(&ov, ev);
+        ZeroMemory(a, sizeof a);
+        wb.buf = a;
+        wb.len = 4;
+        wb2.buf = b;
+        wb2.len = 4;
+        WSABUF two[2];
+        two[0] = wb;
+        two[1] = wb2;
+        flags = 0;
+        CHECK("WSARecvFrom overlapped", WSARecvFrom(u1, two, 2, NULL, &flags, (SOCKADDR *)&from, &fromlen, &ov, NULL));
+        reset(&ov2, ev2);
+        wb.buf = "datagram";
+        wb.len = 8;
+        CHECK("WSASendTo overlapped", WSASendTo(u2, &wb, 1, &n, 0, (SOCKADDR *)&to, sizeof to, &ov2, NULL));
+        printf("wait: %lu\n", WSAWaitForMultipleEvents(1, &ev, FALSE, 2000, FALSE));
+        len = sizeof bound;
+        getsockname(u2, (SOCKADDR *)&bound, &len);
+        printf("WSAGetOverlappedResult: %d, bytes %lu, %.4s|%.4s, from the sender %d, length %d\n",
+               WSAGetOverlappedResult(u1, &ov, &n, FALSE, &flags), n, a, b, from.sin_port == bound.sin_port,
+               fromlen);
+        closesocket(u1);
+        closesocket(u2);
+    }
+
     /* A completion routine runs only in an alertable wait. */
     ZeroMemory(&ov, sizeof ov);
     wb.buf = a;

@@ -4,7 +4,8 @@
  *
  *   overlapped_peer MODE PORT
  *   MODE: cleanup (the program calls WSACleanup), wait (the program waits
- *   in WSAWaitForMultipleEvents until the host acts). */
+ *   in WSAWaitForMultipleEvents until the host acts), result (the program
+ *   waits in WSAGetOverlappedResult for what the peer sends later). */
 #include <winsock2.h>
 #include <windows.h>
 #include <stdio.h>
@@ -31,9 +32,11 @@ int main(int argc, char **argv)
     DWORD flags = 0;
 
     if (argc != 3) {
-        fprintf(stderr, "usage: overlapped_peer cleanup|wait PORT\n");
+        fprintf(stderr, "usage: overlapped_peer cleanup|wait|result PORT\n");
         return 2;
     }
+    /* Each line reaches the test as it is printed. */
+    setvbuf(stdout, NULL, _IONBF, 0);
     WSAStartup(MAKEWORD(2, 2), &d);
     s = WSASocketA(AF_INET, SOCK_STREAM, IPPROTO_TCP, NULL, 0, WSA_FLAG_OVERLAPPED);
     ZeroMemory(&peer, sizeof peer);
@@ -56,8 +59,17 @@ int main(int argc, char **argv)
     flags = 0;
     printf("recv with a routine: %d %d\n", WSARecv(s, &b2, 1, NULL, &flags, &ov2, on_complete), WSAGetLastError());
     send(s, "ready", 5, 0);
-    fflush(stdout);
 
+    if (strcmp(argv[1], "result") == 0) {
+        DWORD n = 0;
+        flags = 0;
+        BOOL ok = WSAGetOverlappedResult(s, &ov1, &n, TRUE, &flags);
+        printf("result: %d %d, bytes %lu, %.*s\n", ok, WSAGetLastError(), n, (int)n, buf1);
+        printf("event set: %d\n", WaitForSingleObject(ev, 0) == WAIT_OBJECT_0);
+        printf("alertable wait: 0x%lx, routine calls %d\n", SleepEx(2000, TRUE), routine_calls);
+        WSACleanup();
+        return 0;
+    }
     if (strcmp(argv[1], "cleanup") == 0) {
         printf("WSACleanup: %d\n", WSACleanup());
     } else {
