@@ -386,6 +386,11 @@ impl sockets::Host for WinsockCtx {
         self.finish(r)
     }
 
+    async fn pause(&mut self, timeout_ms: u32) -> Result<(), Failure> {
+        let r = WinsockCtx::pause(self, timeout_ms).await;
+        self.finish(r)
+    }
+
     async fn gethostbyaddr(&mut self, addr: SocketAddress) -> Result<String, Failure> {
         let r = WinsockCtx::gethostbyaddr(self, to_std(addr)).await;
         self.finish(r)

@@ -250,6 +250,18 @@ impl WinsockCtx {
         ])
     }
 
+    /// A wait with nothing to watch (the guest library's event waits, SPEC
+    /// 11), cancelled like every blocking call (SPEC 2).
+    pub async fn pause(&mut self, timeout_ms: u32) -> WsaResult<()> {
+        self.check_alive()?;
+        self.instance.require_started()?;
+        let cancel = self.instance.lock().cancel.clone();
+        tokio::select! {
+            _ = tokio::time::sleep(Duration::from_millis(timeout_ms.into())) => Ok(()),
+            _ = cancel.cancelled() => Err(WsaError::Intr.into()),
+        }
+    }
+
     /// WSAPoll(fds, timeout): each entry's revents.
     pub async fn wsapoll(&mut self, fds: &[(u32, i16)], timeout_ms: i32) -> WsaResult<Vec<i16>> {
         self.check_alive()?;

@@ -178,7 +178,16 @@ fn final_cleanup_aborts_overlapped_operations_silently_and_resets_the_peer() {
 
 #[test]
 fn host_cleanup_during_an_alertable_wait_aborts_overlapped_operations_silently() {
-    let (guest, mut peer) = overlapped_peer("wait");
+    host_cleanup_ends_a_wait("wait");
+}
+
+#[test]
+fn host_cleanup_ends_a_wait_on_events_no_socket_can_set() {
+    host_cleanup_ends_a_wait("event-wait");
+}
+
+fn host_cleanup_ends_a_wait(mode: &str) {
+    let (guest, mut peer) = overlapped_peer(mode);
     std::thread::sleep(Duration::from_millis(200));
     assert!(!guest.stdout().contains("wait:"), "the wait ended early");
     let start = std::time::Instant::now();

@@ -588,14 +588,23 @@ static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD ti
                 *error = ERROR_POSSIBLE_DEADLOCK;
                 return WAIT_FAILED;
             }
-            Sleep(remaining);
+            if (!__ws_pause(remaining)) {
+                /* A host-triggered cleanup ended the wait (SPEC 2). */
+                __ws_overlapped_progress();
+                *error = WSAEINTR;
+                return WAIT_FAILED;
+            }
             return WAIT_TIMEOUT;
         }
         DWORD sleep = remaining;
         if (slow && (sleep == INFINITE || sleep > RECHECK_SLICE_MS)) sleep = RECHECK_SLICE_MS;
         if (fds.len == 0) {
             free(fds.ptr);
-            Sleep(sleep);
+            if (!__ws_pause(sleep)) {
+                __ws_overlapped_progress();
+                *error = WSAEINTR;
+                return WAIT_FAILED;
+            }
             continue;
         }
         imports_list_s16_t revents;

@@ -117,10 +117,7 @@ int WSAAPI WSACancelBlockingCall(void) {
  * change ends it early); false when a host-triggered cleanup cancelled the
  * wait. Without a socket (select over several), a plain pause. */
 static bool wait_slice(unsigned int s, short events, DWORD ms) {
-    if (s == 0) {
-        Sleep(ms);
-        return true;
-    }
+    if (s == 0) return __ws_pause(ms);
     winsock_ws2_sockets_pollfd_t fd = { s, events };
     winsock_ws2_sockets_list_pollfd_t list = { &fd, 1 };
     imports_list_s16_t revents;

@@ -69,6 +69,10 @@ bool __ws_hook_installed(void);
 int __ws_run_blocking(unsigned int s, short events, unsigned long timeout_ms, int timeout_error,
                       int (*attempt)(void *ctx, bool *again), void *ctx);
 
+/* Waits `ms` in the host with nothing to watch (winsock.c); false when a
+ * host-triggered cleanup ended it (WSAEINTR, SPEC 2). Before WSAStartup a
+ * plain sleep. */
+bool __ws_pause(unsigned long ms);
 /* The program's sockets (winsock.c): WSAEventSelect made `s` nonblocking. */
 void __ws_socket_nonblocking(unsigned int s);
 

@@ -248,6 +248,15 @@ void __ws_socket_nonblocking(unsigned int s) {
     set_nonblocking(s, true);
 }
 
+bool __ws_pause(unsigned long ms) {
+    wit_error err;
+    if (winsock_ws2_sockets_pause((uint32_t)ms, &err)) return true;
+    if (wsa_number(err) == WSAEINTR) return false;
+    /* Not started (kernel32 waits work without WSAStartup): a plain sleep. */
+    Sleep((DWORD)ms);
+    return true;
+}
+
 /* Whether a blocking call on `s` runs the program's blocking hook. */
 static bool hooked(SOCKET s) {
     struct socket_state *st;

@@ -4,7 +4,8 @@
  *
  *   overlapped_peer MODE PORT
  *   MODE: cleanup (the program calls WSACleanup), wait (the program waits
- *   in WSAWaitForMultipleEvents until the host acts), result (the program
+ *   in WSAWaitForMultipleEvents until the host acts), event-wait (the same
+ *   on an event nothing can set, with a 10 s timeout), result (the program
  *   waits in WSAGetOverlappedResult for what the peer sends later). */
 #include <winsock2.h>
 #include <windows.h>
@@ -72,6 +73,11 @@ int main(int argc, char **argv)
     }
     if (strcmp(argv[1], "cleanup") == 0) {
         printf("WSACleanup: %d\n", WSACleanup());
+    } else if (strcmp(argv[1], "event-wait") == 0) {
+        /* A wait on an event nothing can set: it sleeps in the host. */
+        WSAEVENT lonely = WSACreateEvent();
+        DWORD r = WSAWaitForMultipleEvents(1, &lonely, FALSE, 10000, FALSE);
+        printf("wait: 0x%lx %d\n", r, WSAGetLastError());
     } else {
         DWORD r = WSAWaitForMultipleEvents(1, &ev, FALSE, WSA_INFINITE, TRUE);
         printf("wait: 0x%lx %d\n", r, WSAGetLastError());
