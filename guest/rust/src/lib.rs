@@ -14,11 +14,44 @@
 //! Errors are [`WsaError`]s carrying the Windows number a C program would
 //! read from WSAGetLastError. The [`raw`] module is the WIT interface
 //! itself, numeric handles and all, for ports of C-style code.
+//!
+//! Winsock 2's asynchronous model (SPEC 11) has a safe form here:
+//! [`Event`]s and [`wait_for_events`], [`Socket::event_select`] with
+//! [`Socket::enum_network_events`], and [`Overlapped`] operations that own
+//! their buffers ([`Socket::recv_overlapped`], [`Socket::send_overlapped`]).
+//! Like the C library, the crate keeps that state itself over the WIT's
+//! readiness calls, so it sees only calls made through [`Socket`]: a
+//! socket driven through [`raw`] does not re-arm its network events.
+//!
+//! ```no_run
+//! use winsock_guest::{Event, NetworkEvents, Socket, WaitFor, WaitOutcome, Winsock, wait_for_events};
+//!
+//! let _wsa = Winsock::startup(2, 2)?;
+//! let s = Socket::connect_tcp("127.0.0.1:8080".parse().unwrap())?;
+//! let readable = Event::new();
+//! s.event_select(&readable, NetworkEvents::READ | NetworkEvents::CLOSE)?;
+//! let done = Event::new();
+//! let mut op = s.recv_overlapped(vec![0; 512], Some(&done))?; // owns its buffer
+//! if let WaitOutcome::Signalled(0) = wait_for_events(&[&done], WaitFor::Any, None)? {
+//!     let (buf, n) = op.result(false)?;
+//!     println!("{:?}", &buf[..n]);
+//! }
+//! # Ok::<(), winsock_guest::WsaError>(())
+//! ```
 
 use std::fmt;
 use std::io;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 use std::time::Duration;
+
+mod events;
+mod overlapped;
+
+pub use events::{
+    Event, FD_MAX_EVENTS, MAXIMUM_WAIT_EVENTS, NetworkEventRecord, NetworkEvents, WaitFor,
+    WaitOutcome, wait_for_events,
+};
+pub use overlapped::Overlapped;
 
 mod bindings {
     wit_bindgen::generate!({
@@ -57,6 +90,7 @@ impl WsaError {
     pub const EOPNOTSUPP: WsaError = WsaError(10045);
     pub const EAFNOSUPPORT: WsaError = WsaError(10047);
     pub const EADDRINUSE: WsaError = WsaError(10048);
+    pub const ECONNABORTED: WsaError = WsaError(10053);
     pub const ECONNRESET: WsaError = WsaError(10054);
     pub const EISCONN: WsaError = WsaError(10056);
     pub const ENOTCONN: WsaError = WsaError(10057);
@@ -66,6 +100,17 @@ impl WsaError {
     pub const VERNOTSUPPORTED: WsaError = WsaError(10092);
     pub const NOTINITIALISED: WsaError = WsaError(10093);
     pub const HOST_NOT_FOUND: WsaError = WsaError(11001);
+    /// ERROR_INVALID_PARAMETER (WSA_INVALID_PARAMETER): a bad wait.
+    pub const INVALID_PARAMETER: WsaError = WsaError(87);
+    /// WSA_OPERATION_ABORTED: an overlapped operation cancelled, or
+    /// aborted by closesocket or the final cleanup.
+    pub const OPERATION_ABORTED: WsaError = WsaError(995);
+    /// WSA_IO_INCOMPLETE: the operation is still pending.
+    pub const IO_INCOMPLETE: WsaError = WsaError(996);
+    /// ERROR_POSSIBLE_DEADLOCK: a wait without timeout that nothing can end.
+    pub const POSSIBLE_DEADLOCK: WsaError = WsaError(1131);
+    /// ERROR_NOT_FOUND: nothing pending to cancel.
+    pub const NOT_FOUND: WsaError = WsaError(1168);
 
     /// The WSA number.
     pub fn code(self) -> i32 {
@@ -121,6 +166,42 @@ fn wsa<T>(r: std::result::Result<T, ErrorCode>) -> Result<T> {
     r.map_err(WsaError::from)
 }
 
+/// Sets the last error to what a call of the asynchronous model returns
+/// (0 after a success, the code after a failure), as the host does for
+/// its own calls (SPEC 7): these calls make several host calls of their
+/// own.
+fn finish<T>(r: Result<T>) -> Result<T> {
+    lifecycle::set_last_error(r.as_ref().err().map_or(0, |e| e.0));
+    r
+}
+
+/// Runs `f` (host calls a hook makes for the asynchronous model) and puts
+/// back the last error the program's own call left.
+fn keeping_last_error<T>(f: impl FnOnce() -> T) -> T {
+    let saved = lifecycle::get_last_error();
+    let r = f();
+    lifecycle::set_last_error(saved);
+    r
+}
+
+/// After a successful WSACleanup: if it was the final one (or a host
+/// cleanup happened), every pending overlapped operation ends
+/// WSA_OPERATION_ABORTED with no event set and every selection is gone
+/// (SPEC 11). Asked of the host only when there is such state.
+fn final_cleanup_done() {
+    if !overlapped::any_pending() && !events::any_selection() {
+        return;
+    }
+    keeping_last_error(|| {
+        // The count is the host's: gethostname fails WSANOTINITIALISED
+        // exactly when it is 0.
+        if sockets::gethostname().map_err(WsaError::from) == Err(WsaError::NOTINITIALISED) {
+            overlapped::abort_all_silently();
+            events::final_cleanup();
+        }
+    })
+}
+
 /// What WSAStartup filled in.
 pub use raw::lifecycle::WsaData;
 
@@ -160,14 +241,16 @@ impl Winsock {
     /// WSACleanup now, with its result.
     pub fn cleanup(mut self) -> Result<()> {
         self.cleaned = true;
-        wsa(lifecycle::cleanup())
+        wsa(lifecycle::cleanup())?;
+        final_cleanup_done();
+        Ok(())
     }
 }
 
 impl Drop for Winsock {
     fn drop(&mut self) {
-        if !self.cleaned {
-            let _ = lifecycle::cleanup();
+        if !self.cleaned && lifecycle::cleanup().is_ok() {
+            final_cleanup_done();
         }
     }
 }
@@ -429,21 +512,50 @@ impl Socket {
     }
 
     pub fn listen(&self, backlog: i32) -> Result<()> {
-        wsa(sockets::listen(self.handle, backlog))
+        wsa(sockets::listen(self.handle, backlog))?;
+        events::listening(self.handle);
+        Ok(())
     }
 
+    /// accept. On a socket selected with [`Socket::event_select`] it
+    /// re-enables FD_ACCEPT, and the accepted socket has the listener's
+    /// selection (same event and events, nonblocking).
     pub fn accept(&self) -> Result<(Socket, SocketAddr)> {
-        let (h, peer) = wsa(sockets::accept(self.handle))?;
+        let r = wsa(sockets::accept(self.handle));
+        if let Ok((h, _)) = &r {
+            events::accepted(self.handle, *h);
+        }
+        events::reenable_accept(self.handle);
+        let (h, peer) = r?;
         Ok((Socket { handle: h }, from_wit(peer)))
     }
 
+    /// connect. On a selected socket its outcome is FD_CONNECT (at once,
+    /// or when a nonblocking connect ends).
     pub fn connect(&self, addr: SocketAddr) -> Result<()> {
-        wsa(sockets::connect(self.handle, to_wit(addr)))
+        let r = wsa(sockets::connect(self.handle, to_wit(addr)));
+        events::connect_called(self.handle, &r);
+        r
     }
 
-    /// send: the bytes taken, possibly fewer than given.
+    /// send: the bytes taken, possibly fewer than given. On a selected
+    /// socket a send that fails WSAEWOULDBLOCK arms FD_WRITE.
     pub fn send(&self, buf: &[u8]) -> Result<usize> {
-        Ok(wsa(sockets::send(self.handle, buf, 0))? as usize)
+        self.after_send(wsa(sockets::send(self.handle, buf, 0)).map(|n| n as usize))
+    }
+
+    fn after_send(&self, r: Result<usize>) -> Result<usize> {
+        if r == Err(WsaError::EWOULDBLOCK) {
+            events::reenable_write(self.handle);
+        }
+        r
+    }
+
+    /// recv re-enables FD_READ whatever it returns: data still queued is
+    /// recorded again at once (Microsoft's WSAEventSelect page).
+    fn after_recv<T>(&self, r: Result<T>) -> Result<T> {
+        events::reenable_read(self.handle);
+        r
     }
 
     /// Sends all of `buf`, calling send as often as needed.
@@ -461,15 +573,15 @@ impl Socket {
     pub fn send_vectored(&self, bufs: &[io::IoSlice<'_>]) -> Result<usize> {
         let mut parts = bufs.iter().filter(|b| !b.is_empty());
         let sent = match (parts.next(), parts.next()) {
-            (None, _) => wsa(sockets::send(self.handle, &[], 0))?,
+            (None, _) => wsa(sockets::send(self.handle, &[], 0)),
             // One buffer needs no gathering copy.
-            (Some(one), None) => wsa(sockets::send(self.handle, one, 0))?,
+            (Some(one), None) => wsa(sockets::send(self.handle, one, 0)),
             _ => {
                 let gathered: Vec<u8> = bufs.iter().flat_map(|b| b.iter().copied()).collect();
-                wsa(sockets::send(self.handle, &gathered, 0))?
+                wsa(sockets::send(self.handle, &gathered, 0))
             }
         };
-        Ok(sent as usize)
+        self.after_send(sent.map(|n| n as usize))
     }
 
     /// WSARecv with several buffers (not overlapped): one recv of at most
@@ -478,7 +590,7 @@ impl Socket {
     pub fn recv_vectored(&self, bufs: &mut [io::IoSliceMut<'_>]) -> Result<usize> {
         let total = bufs.iter().map(|b| b.len()).sum::<usize>();
         let len = total.min(i32::MAX as usize) as i32;
-        let data = wsa(sockets::recv(self.handle, len, 0))?;
+        let data = self.after_recv(wsa(sockets::recv(self.handle, len, 0)))?;
         let mut rest = &data[..data.len().min(total)];
         for buf in bufs.iter_mut() {
             if rest.is_empty() {
@@ -503,7 +615,7 @@ impl Socket {
 
     fn recv_with_flags(&self, buf: &mut [u8], flags: i32) -> Result<usize> {
         let len = buf.len().min(i32::MAX as usize) as i32;
-        let data = wsa(sockets::recv(self.handle, len, flags))?;
+        let data = self.after_recv(wsa(sockets::recv(self.handle, len, flags)))?;
         let n = data.len().min(buf.len());
         buf[..n].copy_from_slice(&data[..n]);
         Ok(n)
@@ -512,7 +624,7 @@ impl Socket {
     /// sendto: the bytes taken (the address is ignored on a connected
     /// stream socket, as on Windows).
     pub fn send_to(&self, buf: &[u8], to: SocketAddr) -> Result<usize> {
-        Ok(wsa(sockets::sendto(self.handle, buf, 0, to_wit(to)))? as usize)
+        self.after_send(wsa(sockets::sendto(self.handle, buf, 0, to_wit(to))).map(|n| n as usize))
     }
 
     /// recvfrom: the datagram's length in `buf` and its sender. A datagram
@@ -520,7 +632,7 @@ impl Socket {
     /// as on Windows.
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, SocketAddr)> {
         let len = buf.len().min(i32::MAX as usize) as i32;
-        let d = wsa(sockets::recvfrom(self.handle, len, 0))?;
+        let d = self.after_recv(wsa(sockets::recvfrom(self.handle, len, 0)))?;
         let n = d.data.len().min(buf.len());
         buf[..n].copy_from_slice(&d.data[..n]);
         if d.truncated {
@@ -551,15 +663,80 @@ impl Socket {
     /// is still open and comes back in the error.
     pub fn close(self) -> std::result::Result<(), CloseError> {
         let h = self.into_raw();
-        sockets::closesocket(h).map_err(|e| {
-            let error = WsaError::from(e);
-            let socket = (error == WsaError::EWOULDBLOCK).then_some(Socket { handle: h });
-            CloseError { error, socket }
-        })
+        match sockets::closesocket(h) {
+            Ok(()) => {
+                Socket::closed(h);
+                Ok(())
+            }
+            Err(e) => {
+                let error = WsaError::from(e);
+                let socket = (error == WsaError::EWOULDBLOCK).then_some(Socket { handle: h });
+                Err(CloseError { error, socket })
+            }
+        }
     }
 
-    /// ioctlsocket(FIONBIO).
+    /// After closesocket: the selection ends (nothing is recorded for the
+    /// close) and the pending overlapped operations end
+    /// WSA_OPERATION_ABORTED with their events set (SPEC 11).
+    fn closed(h: u32) {
+        events::closed(h);
+        overlapped::socket_closed(h);
+    }
+
+    /// WSAEventSelect: `event` is set when one of `events` happens, and
+    /// [`Socket::enum_network_events`] reads what happened. The socket
+    /// becomes nonblocking, and [`Socket::set_nonblocking`]`(false)` fails
+    /// WSAEINVAL while the selection lasts. A new selection replaces the
+    /// old one and clears its record; an empty `events` cancels it (as
+    /// [`Socket::clear_event_select`]).
+    ///
+    /// As Windows does it: an event is recorded once, then not again
+    /// until the call that re-enables it (recv for FD_READ, accept for
+    /// FD_ACCEPT, a send that failed WSAEWOULDBLOCK for FD_WRITE);
+    /// FD_CONNECT and FD_CLOSE happen once; FD_WRITE is recorded when a
+    /// connect completes and for an accepted socket; a condition that
+    /// already holds is recorded at once. FD_CLOSE's error is 0 for the
+    /// peer's graceful close, WSAECONNRESET for a reset.
+    pub fn event_select(&self, event: &Event, events: NetworkEvents) -> Result<()> {
+        finish(events::event_select(self.handle, Some(event), events))
+    }
+
+    /// WSAEventSelect(s, NULL, 0): ends the selection; the socket stays
+    /// nonblocking until set_nonblocking(false).
+    pub fn clear_event_select(&self) -> Result<()> {
+        finish(events::event_select(self.handle, None, NetworkEvents::NONE))
+    }
+
+    /// WSAEnumNetworkEvents: the events recorded since the last call and
+    /// their error codes; clears the record and resets `reset` (if given)
+    /// in one step. A socket without selection reports nothing.
+    pub fn enum_network_events(&self, reset: Option<&Event>) -> Result<NetworkEventRecord> {
+        finish(events::enum_network_events(self.handle, reset))
+    }
+
+    /// Overlapped WSARecv into `buffer` (up to its length). Completes at
+    /// once or stays pending; operations on one socket complete in issue
+    /// order per direction, and `event` (if given) is set on completion.
+    /// A failure known at once is the call's error.
+    pub fn recv_overlapped(&self, buffer: Vec<u8>, event: Option<&Event>) -> Result<Overlapped> {
+        finish(overlapped::issue(self.handle, false, buffer, event))
+    }
+
+    /// Overlapped WSASend of all of `buffer` (a stream send may go out in
+    /// parts; the operation completes when all is taken). As
+    /// [`Socket::recv_overlapped`] otherwise.
+    pub fn send_overlapped(&self, buffer: Vec<u8>, event: Option<&Event>) -> Result<Overlapped> {
+        finish(overlapped::issue(self.handle, true, buffer, event))
+    }
+
+    /// ioctlsocket(FIONBIO). While the socket is selected with
+    /// [`Socket::event_select`], switching back to blocking fails
+    /// WSAEINVAL (Microsoft's WSAEventSelect page).
     pub fn set_nonblocking(&self, nonblocking: bool) -> Result<()> {
+        if !nonblocking && events::selected(self.handle) {
+            return finish(Err(WsaError::EINVAL));
+        }
         wsa(sockets::ioctlsocket(
             self.handle,
             raw::FIONBIO,
@@ -793,7 +970,9 @@ fn whole_seconds(d: Duration) -> i32 {
 
 impl Drop for Socket {
     fn drop(&mut self) {
-        let _ = sockets::closesocket(self.handle);
+        if sockets::closesocket(self.handle).is_ok() {
+            Socket::closed(self.handle);
+        }
     }
 }
 
