@@ -237,7 +237,7 @@ fn wait(events: &[&Event], wait_all: bool, timeout: Option<Duration>) -> Result<
             let Some(remaining) = remaining else {
                 return Err(WsaError::POSSIBLE_DEADLOCK);
             };
-            std::thread::sleep(remaining);
+            pause(remaining)?;
             return Ok(WaitOutcome::TimedOut);
         }
         let mut sleep = remaining;
@@ -245,7 +245,7 @@ fn wait(events: &[&Event], wait_all: bool, timeout: Option<Duration>) -> Result<
             sleep = Some(RECHECK_SLICE);
         }
         if fds.is_empty() {
-            std::thread::sleep(sleep.unwrap_or(RECHECK_SLICE));
+            pause(sleep.unwrap_or(RECHECK_SLICE))?;
             continue;
         }
         let ms = sleep.map_or(-1, |s| s.as_millis().min(i32::MAX as u128) as i32);
@@ -263,9 +263,28 @@ fn wait(events: &[&Event], wait_all: bool, timeout: Option<Duration>) -> Result<
                 let before = SELECTIONS.with_borrow(|s| s.len());
                 drop_stale_selections();
                 if SELECTIONS.with_borrow(|s| s.len()) == before {
-                    std::thread::sleep(sleep.map_or(RECHECK_SLICE, |s| s.min(RECHECK_SLICE)));
+                    pause(sleep.map_or(RECHECK_SLICE, |s| s.min(RECHECK_SLICE)))?;
                 }
             }
+        }
+    }
+}
+
+/// A wait with nothing to watch, in the host (`sockets.pause`) so that a
+/// host-triggered cleanup ends it with WSAEINTR (SPEC 2); pending
+/// operations then end as the final cleanup ends them. Before WSAStartup
+/// (events work without one, as kernel32's do) a plain sleep.
+fn pause(d: Duration) -> Result<()> {
+    let ms = d.as_millis().min(u32::MAX as u128) as u32;
+    match sockets::pause(ms).map_err(WsaError::from) {
+        Ok(()) => Ok(()),
+        Err(WsaError::EINTR) => {
+            crate::final_cleanup_done();
+            Err(WsaError::EINTR)
+        }
+        Err(_) => {
+            std::thread::sleep(d);
+            Ok(())
         }
     }
 }
