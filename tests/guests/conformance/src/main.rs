@@ -5,6 +5,8 @@
 //! says `LASTERROR-MISMATCH` if not. The integration tests compare these
 //! lines with what SPEC.md says a Windows program observes.
 
+mod async_model;
+
 use std::fmt::Debug;
 use std::io::Write;
 use std::net::SocketAddr;
@@ -82,6 +84,7 @@ fn main() {
         "hog" => hog(port()),
         "select-storm" => select_storm(arg(2).parse().expect("rounds")),
         "soak-states" => soak_states(port(), arg(3).parse().expect("full-backlog port"), &arg(4)),
+        other if async_model::run(other, port) => {}
         other => {
             say(format!("unknown scenario {other:?}"));
             std::process::exit(2);
