@@ -256,3 +256,29 @@ fn host_cleanup_ends_a_wait_with_wsaeintr_and_aborts_silently() {
     let (_, end) = read_to_end(&mut peer, T);
     assert_eq!(end, PeerEnd::Reset);
 }
+
+#[test]
+fn event_select_reports_a_nonblocking_connect_and_its_failure() {
+    let refused = {
+        let (l, port) = listener();
+        drop(l);
+        port.to_string()
+    };
+    let (guest, peer) =
+        spawn_with_peer("async-select-connect", &[&refused], GuestConfig::default());
+    let (_, out) = guest.finish();
+    drop(peer);
+    assert_lines(
+        &out,
+        &[
+            "to the peer: event_select Ok(())",
+            "to the peer: before connect: 0",
+            "to the peer: connect Err(10035)",
+            "to the peer: FD_WRITE | FD_CONNECT connect error Some(0)",
+            "refused: event_select Ok(())",
+            "refused: before connect: 0",
+            "refused: connect Err(10035)",
+            "refused: FD_CONNECT connect error Some(10061)",
+        ],
+    );
+}

@@ -23,8 +23,9 @@ fn peer_at(port: u16) -> Socket {
     Socket::connect_tcp(SocketAddr::from(([127, 0, 0, 1], port))).expect("connect to the peer")
 }
 
-pub fn run(name: &str, port: impl Fn() -> u16) -> bool {
+pub fn run(name: &str, port: impl Fn() -> u16, arg3: &str) -> bool {
     match name {
+        "async-select-connect" => select_connect(port(), arg3.parse().expect("refused port")),
         "async-events" => events(),
         "async-select-data" => select_data(port()),
         "async-select-accept" => select_accept(),
@@ -419,4 +420,39 @@ fn host_cleanup(port: u16) {
         ))
     ));
     std::mem::forget(s);
+}
+
+/// A nonblocking connect's end is FD_CONNECT (with FD_WRITE when it
+/// succeeded), its error slot 0 or the connect's error.
+fn select_connect(port: u16, refused: u16) {
+    let _wsa = Winsock::startup(2, 2).expect("startup");
+    for (label, port) in [("to the peer", port), ("refused", refused)] {
+        let s = Socket::tcp_v4().expect("socket");
+        let e = Event::new();
+        say(format!(
+            "{label}: event_select {:?}",
+            code(s.event_select(
+                &e,
+                NetworkEvents::CONNECT | NetworkEvents::WRITE | NetworkEvents::CLOSE
+            ))
+        ));
+        show_record(&format!("{label}: before connect"), &s, None);
+        say(format!(
+            "{label}: connect {:?}",
+            code(s.connect(SocketAddr::from(([127, 0, 0, 1], port))))
+        ));
+        let mut seen = NetworkEvents::NONE;
+        let mut connect_error = None;
+        let started = Instant::now();
+        while !seen.contains(NetworkEvents::CONNECT) && started.elapsed() < Duration::from_secs(10)
+        {
+            let _ = wait_for_events(&[&e], WaitFor::Any, PATIENCE);
+            let r = s.enum_network_events(Some(&e)).expect("enum");
+            if r.events.contains(NetworkEvents::CONNECT) {
+                connect_error = Some(r.error_code(NetworkEvents::CONNECT));
+            }
+            seen |= r.events;
+        }
+        say(format!("{label}: {seen:?} connect error {connect_error:?}"));
+    }
 }

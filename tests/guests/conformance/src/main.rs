@@ -84,7 +84,7 @@ fn main() {
         "hog" => hog(port()),
         "select-storm" => select_storm(arg(2).parse().expect("rounds")),
         "soak-states" => soak_states(port(), arg(3).parse().expect("full-backlog port"), &arg(4)),
-        other if async_model::run(other, port) => {}
+        other if async_model::run(other, port, &arg(3)) => {}
         other => {
             say(format!("unknown scenario {other:?}"));
             std::process::exit(2);
