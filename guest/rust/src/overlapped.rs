@@ -10,8 +10,16 @@
 //! [`Overlapped::result`], and when the next operation is issued. Each
 //! socket has two queues (sending, receiving); only the head of a queue
 //! is tried, and only when the host reports its socket ready, so
-//! operations complete in the order they were issued and a try never
-//! blocks.
+//! operations complete in the order they were issued.
+//!
+//! A try is the host's send or recv: on a nonblocking socket it never
+//! waits. On a blocking socket a receive that the host reported ready
+//! does not wait either, but a send takes everything it is given (up to
+//! the host's per-call limit) before returning, as Windows' blocking send
+//! does, so a large overlapped send on a blocking socket can hold the
+//! program in the host until the peer reads. Make the socket nonblocking
+//! (or select it with `event_select`) for large overlapped sends. The C
+//! library's overlapped.c behaves the same.
 //!
 //! Cancellation: dropping a pending operation (CancelIoEx), and closing its
 //! socket, end it with WSA_OPERATION_ABORTED (995) and set its event; the
