@@ -285,6 +285,9 @@ fn overlapped_send(port: u16) {
         code(small.result(true).map(|(b, n)| (b.len(), n)))
     ));
     // More than the socket buffers hold: pending until the peer reads.
+    // Nonblocking, so that no try waits for the peer (see Overlapped's
+    // documentation on blocking sockets).
+    s.set_nonblocking(true).expect("FIONBIO");
     let big: Vec<u8> = (0..16u32 << 20).map(|i| (i % 251) as u8).collect();
     let (eb, et) = (Event::new(), Event::new());
     let mut op = s.send_overlapped(big, Some(&eb)).expect("big");
