@@ -43,7 +43,8 @@ struct operation {
     bool sending;
     LPWSAOVERLAPPED overlapped;
     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine;
-    WSABUF *buffers; /* the program's array, copied; advanced as a send progresses */
+    WSABUF *buffer_copy; /* the program's array, copied (owned) */
+    WSABUF *buffers;     /* into buffer_copy, advanced as a send progresses */
     DWORD count;
     DWORD flags;
     struct sockaddr *from; /* WSARecvFrom's, written at completion */
@@ -106,7 +107,7 @@ static void complete(struct operation *op, DWORD error, DWORD bytes, DWORD flags
             WSASetLastError(saved);
         }
     }
-    free(op->buffers);
+    free(op->buffer_copy);
     free(op);
 }
 
@@ -245,7 +246,7 @@ int __ws_overlapped_issue(SOCKET s, bool sending, LPWSABUF buffers, DWORD count,
 
     struct operation *op = calloc(1, sizeof *op);
     if (op == NULL) return __ws_fail(WSAENOBUFS);
-    op->buffers = malloc((count ? count : 1) * sizeof *op->buffers);
+    op->buffer_copy = op->buffers = malloc((count ? count : 1) * sizeof *op->buffers);
     if (op->buffers == NULL) {
         free(op);
         return __ws_fail(WSAENOBUFS);
