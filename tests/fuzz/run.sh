@@ -10,8 +10,6 @@
 # instrumentation flags it needs. No sanitizer (-s none): the code under
 # test is safe Rust, and this keeps the build to the Winsock crate (the C
 # targets' library is built natively by build.rs, uninstrumented by ASan).
-# c_async_calls checks, with C_ASYNC_STRICT=1 in the environment, also the
-# two C library defects it otherwise works around (see its source).
 set -euo pipefail
 cd "$(dirname "$0")"
 seconds="${1:-60}"

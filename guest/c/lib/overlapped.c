@@ -52,7 +52,8 @@ struct operation {
     SOCKADDR_STORAGE to; /* WSASendTo's, copied at the call */
     int tolen;
     bool has_to;
-    DWORD moved; /* bytes sent so far */
+    DWORD moved;  /* bytes sent so far */
+    bool issuing; /* still inside the call that issued it */
 };
 
 static struct operation *operations;
@@ -85,6 +86,10 @@ static void record_outcome(LPWSAOVERLAPPED ov, DWORD error, DWORD bytes, DWORD f
 /* Ends `op` with `error` (0 for success): records the outcome, and unless
  * `silent`, sets the event or queues the routine. */
 static void complete(struct operation *op, DWORD error, DWORD bytes, DWORD flags, bool silent) {
+    /* An operation that fails inside the call that issues it was never
+     * initiated: the call returns the error and no completion indication
+     * follows (Microsoft's WSARecv/WSASend pages). */
+    if (op->issuing && error != 0) silent = true;
     unlink_operation(op);
     record_outcome(op->overlapped, error, bytes, flags);
     if (!silent) {
@@ -267,6 +272,7 @@ int __ws_overlapped_issue(SOCKET s, bool sending, LPWSABUF buffers, DWORD count,
     }
     overlapped->InternalHigh = 0;
     overlapped->Internal = STATUS_PENDING;
+    op->issuing = true;
     /* Issue order: behind everything already queued. */
     struct operation **tail = &operations;
     while (*tail) tail = &(*tail)->next;
@@ -285,6 +291,8 @@ int __ws_overlapped_issue(SOCKET s, bool sending, LPWSABUF buffers, DWORD count,
             imports_list_s16_free(&revents);
         }
     }
+    /* Still pending: from here on it completes with an indication. */
+    if (overlapped->Internal == STATUS_PENDING) op->issuing = false;
     /* Completed at once: 0, the count, and the event already set (or the
      * routine already queued), as Microsoft documents. */
     if (overlapped->Internal != STATUS_PENDING) {

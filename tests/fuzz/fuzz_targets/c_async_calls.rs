@@ -93,14 +93,25 @@ unsafe extern "C" {
     fn fz_kernel_reset_event(h: usize) -> c_int;
     fn fz_event_select(s: u32, h: usize, mask: c_long) -> c_int;
     fn fz_enum_network_events(s: u32, h: usize, events: *mut c_long, errors: *mut c_int) -> c_int;
-    fn fz_wait(n: c_ulong, handles: *const usize, all: c_int, timeout: c_ulong, alertable: c_int)
-    -> c_ulong;
+    fn fz_wait(
+        n: c_ulong,
+        handles: *const usize,
+        all: c_int,
+        timeout: c_ulong,
+        alertable: c_int,
+    ) -> c_ulong;
     fn fz_wait_single(h: usize, timeout: c_ulong, alertable: c_int) -> c_ulong;
     fn fz_sleep_ex(ms: c_ulong, alertable: c_int) -> c_ulong;
     fn fz_op_new(id: c_int, event: usize, len: c_int) -> *mut FzOp;
     fn fz_op_free(op: *mut FzOp);
-    fn fz_op_issue(op: *mut FzOp, s: u32, kind: c_int, flags: c_int, routine: c_int, port: u16)
-    -> c_int;
+    fn fz_op_issue(
+        op: *mut FzOp,
+        s: u32,
+        kind: c_int,
+        flags: c_int,
+        routine: c_int,
+        port: u16,
+    ) -> c_int;
     fn fz_op_internal(op: *const FzOp) -> c_ulong;
     fn fz_op_transferred(op: *const FzOp) -> c_ulong;
     fn fz_op_result(s: u32, op: *mut FzOp, bytes: *mut c_ulong, flags: *mut c_ulong) -> c_int;
@@ -289,12 +300,48 @@ fn from_std(a: SocketAddr) -> WitAddr {
 const ALL_WSA: [WsaError; 42] = {
     use WsaError::*;
     [
-        Intr, BadF, Acces, Fault, Inval, MFile, WouldBlock, InProgress, Already, NotSock,
-        DestAddrReq, MsgSize, ProtoType, NoProtoOpt, ProtoNoSupport, SocktNoSupport, OpNotSupp,
-        PfNoSupport, AfNoSupport, AddrInUse, AddrNotAvail, NetDown, NetUnreach, NetReset,
-        ConnAborted, ConnReset, NoBufs, IsConn, NotConn, Shutdown, TimedOut, ConnRefused,
-        HostUnreach, SysNotReady, VerNotSupported, NotInitialised, Discon, OperationAborted,
-        HostNotFound, TryAgain, NoRecovery, NoData,
+        Intr,
+        BadF,
+        Acces,
+        Fault,
+        Inval,
+        MFile,
+        WouldBlock,
+        InProgress,
+        Already,
+        NotSock,
+        DestAddrReq,
+        MsgSize,
+        ProtoType,
+        NoProtoOpt,
+        ProtoNoSupport,
+        SocktNoSupport,
+        OpNotSupp,
+        PfNoSupport,
+        AfNoSupport,
+        AddrInUse,
+        AddrNotAvail,
+        NetDown,
+        NetUnreach,
+        NetReset,
+        ConnAborted,
+        ConnReset,
+        NoBufs,
+        IsConn,
+        NotConn,
+        Shutdown,
+        TimedOut,
+        ConnRefused,
+        HostUnreach,
+        SysNotReady,
+        VerNotSupported,
+        NotInitialised,
+        Discon,
+        OperationAborted,
+        HostNotFound,
+        TryAgain,
+        NoRecovery,
+        NoData,
     ]
 };
 
@@ -332,7 +379,9 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 /// (WSAEINTR) within SPEC 2's 100 ms.
 fn host<T, F>(call: &str, f: F) -> Result<T, WsaError>
 where
-    F: for<'a> FnOnce(&'a mut WinsockCtx) -> std::pin::Pin<Box<dyn Future<Output = Result<T, Failure>> + 'a>>,
+    F: for<'a> FnOnce(
+        &'a mut WinsockCtx,
+    ) -> std::pin::Pin<Box<dyn Future<Output = Result<T, Failure>> + 'a>>,
 {
     HOST.with_borrow_mut(|h| {
         let h = h.as_mut().expect("a host call outside an execution");
@@ -379,8 +428,10 @@ extern "C" fn winsock_ws2_lifecycle_startup(
     ret: *mut WsaData,
     err: *mut StartupError,
 ) -> bool {
-    let r = host("startup", |ctx| ready!(ctx.wsa_startup(version, has_wsadata)))
-        .unwrap_or_else(|e| panic!("startup failed outside its result: {e:?}"));
+    let r = host("startup", |ctx| {
+        ready!(ctx.wsa_startup(version, has_wsadata))
+    })
+    .unwrap_or_else(|e| panic!("startup failed outside its result: {e:?}"));
     let data = |d: winsock_host::lifecycle::WsaData| WsaData {
         version: d.version,
         high_version: d.high_version,
@@ -444,7 +495,13 @@ extern "C" fn winsock_ws2_lifecycle_error_number(code: u8) -> i32 {
 }
 
 #[unsafe(no_mangle)]
-extern "C" fn winsock_ws2_sockets_socket(af: i32, ty: i32, protocol: i32, ret: *mut u32, err: *mut u8) -> bool {
+extern "C" fn winsock_ws2_sockets_socket(
+    af: i32,
+    ty: i32,
+    protocol: i32,
+    ret: *mut u32,
+    err: *mut u8,
+) -> bool {
     match host("socket", |ctx| ready!(ctx.socket(af, ty, protocol))) {
         // SAFETY: valid out-pointer.
         Ok(s) => unsafe {
@@ -507,10 +564,18 @@ extern "C" fn winsock_ws2_sockets_connect(s: u32, name: *const WitAddr, err: *mu
 }
 
 #[unsafe(no_mangle)]
-extern "C" fn winsock_ws2_sockets_send(s: u32, buf: *const List<u8>, flags: i32, ret: *mut u32, err: *mut u8) -> bool {
+extern "C" fn winsock_ws2_sockets_send(
+    s: u32,
+    buf: *const List<u8>,
+    flags: i32,
+    ret: *mut u32,
+    err: *mut u8,
+) -> bool {
     // SAFETY: valid list from the library.
     let data = unsafe { (*buf).slice() }.to_vec();
-    match host("send", |ctx| Box::pin(async move { ctx.send(s, &data, flags).await })) {
+    match host("send", |ctx| {
+        Box::pin(async move { ctx.send(s, &data, flags).await })
+    }) {
         // SAFETY: valid out-pointer.
         Ok(n) => unsafe {
             *ret = n;
@@ -521,10 +586,19 @@ extern "C" fn winsock_ws2_sockets_send(s: u32, buf: *const List<u8>, flags: i32,
 }
 
 #[unsafe(no_mangle)]
-extern "C" fn winsock_ws2_sockets_recv(s: u32, len: i32, flags: i32, ret: *mut List<u8>, err: *mut u8) -> bool {
+extern "C" fn winsock_ws2_sockets_recv(
+    s: u32,
+    len: i32,
+    flags: i32,
+    ret: *mut List<u8>,
+    err: *mut u8,
+) -> bool {
     match host("recv", |ctx| Box::pin(ctx.recv(s, len, flags))) {
         Ok(data) => {
-            assert!(data.len() <= len.max(0) as usize, "recv returned more than asked");
+            assert!(
+                data.len() <= len.max(0) as usize,
+                "recv returned more than asked"
+            );
             // SAFETY: valid out-pointer.
             unsafe { ret.write(List::of(&data)) };
             true
@@ -544,7 +618,9 @@ extern "C" fn winsock_ws2_sockets_sendto(
 ) -> bool {
     // SAFETY: valid pointers from the library.
     let (data, to) = unsafe { ((*buf).slice().to_vec(), to_std(&*to)) };
-    match host("sendto", |ctx| Box::pin(async move { ctx.sendto(s, &data, flags, to).await })) {
+    match host("sendto", |ctx| {
+        Box::pin(async move { ctx.sendto(s, &data, flags, to).await })
+    }) {
         // SAFETY: valid out-pointer.
         Ok(n) => unsafe {
             *ret = n;
@@ -555,7 +631,13 @@ extern "C" fn winsock_ws2_sockets_sendto(
 }
 
 #[unsafe(no_mangle)]
-extern "C" fn winsock_ws2_sockets_recvfrom(s: u32, len: i32, flags: i32, ret: *mut Datagram, err: *mut u8) -> bool {
+extern "C" fn winsock_ws2_sockets_recvfrom(
+    s: u32,
+    len: i32,
+    flags: i32,
+    ret: *mut Datagram,
+    err: *mut u8,
+) -> bool {
     match host("recvfrom", |ctx| Box::pin(ctx.recvfrom(s, len, flags))) {
         // SAFETY: valid out-pointer.
         Ok(d) => unsafe {
@@ -594,7 +676,9 @@ extern "C" fn winsock_ws2_sockets_select(
             timeout_us.as_ref().map(|t| Duration::from_micros(*t)),
         )
     };
-    match host("select", |ctx| Box::pin(async move { ctx.select(&r, &w, &e, timeout).await })) {
+    match host("select", |ctx| {
+        Box::pin(async move { ctx.select(&r, &w, &e, timeout).await })
+    }) {
         // SAFETY: valid out-pointer.
         Ok([r, w, e]) => unsafe {
             ret.write(FdSets {
@@ -609,11 +693,21 @@ extern "C" fn winsock_ws2_sockets_select(
 }
 
 #[unsafe(no_mangle)]
-extern "C" fn winsock_ws2_sockets_wsapoll(fds: *const List<Pollfd>, timeout_ms: i32, ret: *mut List<i16>, err: *mut u8) -> bool {
+extern "C" fn winsock_ws2_sockets_wsapoll(
+    fds: *const List<Pollfd>,
+    timeout_ms: i32,
+    ret: *mut List<i16>,
+    err: *mut u8,
+) -> bool {
     // SAFETY: valid list from the library.
-    let fds: Vec<(u32, i16)> = unsafe { (*fds).slice() }.iter().map(|p| (p.fd, p.events)).collect();
+    let fds: Vec<(u32, i16)> = unsafe { (*fds).slice() }
+        .iter()
+        .map(|p| (p.fd, p.events))
+        .collect();
     let n = fds.len();
-    match host("wsapoll", |ctx| Box::pin(async move { ctx.wsapoll(&fds, timeout_ms).await })) {
+    match host("wsapoll", |ctx| {
+        Box::pin(async move { ctx.wsapoll(&fds, timeout_ms).await })
+    }) {
         Ok(revents) => {
             assert_eq!(revents.len(), n, "WSAPoll: one revents per entry");
             // SAFETY: valid out-pointer.
@@ -646,12 +740,21 @@ extern "C" fn winsock_ws2_sockets_getaddrinfo(
 }
 
 #[unsafe(no_mangle)]
-extern "C" fn winsock_ws2_sockets_getnameinfo(_addr: *const WitAddr, _flags: i32, _ret: *mut c_void, err: *mut u8) -> bool {
+extern "C" fn winsock_ws2_sockets_getnameinfo(
+    _addr: *const WitAddr,
+    _flags: i32,
+    _ret: *mut c_void,
+    err: *mut u8,
+) -> bool {
     fail(err, WsaError::HostNotFound)
 }
 
 #[unsafe(no_mangle)]
-extern "C" fn winsock_ws2_sockets_gethostbyaddr(_addr: *const WitAddr, _ret: *mut c_void, err: *mut u8) -> bool {
+extern "C" fn winsock_ws2_sockets_gethostbyaddr(
+    _addr: *const WitAddr,
+    _ret: *mut c_void,
+    err: *mut u8,
+) -> bool {
     fail(err, WsaError::HostNotFound)
 }
 
@@ -693,9 +796,14 @@ extern "C" fn winsock_ws2_sockets_getsockopt(
     ret: *mut List<u8>,
     err: *mut u8,
 ) -> bool {
-    match host("getsockopt", |ctx| ready!(ctx.getsockopt(s, level, name, optlen))) {
+    match host("getsockopt", |ctx| {
+        ready!(ctx.getsockopt(s, level, name, optlen))
+    }) {
         Ok(v) => {
-            assert!(v.len() <= optlen.max(0) as usize, "getsockopt wrote past optlen");
+            assert!(
+                v.len() <= optlen.max(0) as usize,
+                "getsockopt wrote past optlen"
+            );
             // SAFETY: valid out-pointer.
             unsafe { ret.write(List::of(&v)) };
             true
@@ -714,14 +822,22 @@ extern "C" fn winsock_ws2_sockets_setsockopt(
 ) -> bool {
     // SAFETY: NULL or a valid list from the library.
     let v: Option<Vec<u8>> = unsafe { optval.as_ref() }.map(|l| l.slice().to_vec());
-    match host("setsockopt", |ctx| ready!(ctx.setsockopt(s, level, name, v.as_deref()))) {
+    match host("setsockopt", |ctx| {
+        ready!(ctx.setsockopt(s, level, name, v.as_deref()))
+    }) {
         Ok(()) => true,
         Err(e) => fail(err, e),
     }
 }
 
 #[unsafe(no_mangle)]
-extern "C" fn winsock_ws2_sockets_ioctlsocket(s: u32, cmd: u32, arg: u32, ret: *mut u32, err: *mut u8) -> bool {
+extern "C" fn winsock_ws2_sockets_ioctlsocket(
+    s: u32,
+    cmd: u32,
+    arg: u32,
+    ret: *mut u32,
+    err: *mut u8,
+) -> bool {
     match host("ioctlsocket", |ctx| ready!(ctx.ioctlsocket(s, cmd, arg))) {
         // SAFETY: valid out-pointer.
         Ok(v) => unsafe {
@@ -794,9 +910,21 @@ extern "C" fn fz_hook_ran() -> c_int {
     unsafe {
         assert_eq!(fz_is_blocking(), 1, "WSAIsBlocking inside the hook");
         assert_eq!(fz_cleanup(), -1, "WSACleanup inside the hook");
-        assert_eq!(fz_last_error(), 10036, "WSACleanup inside the hook: WSAEINPROGRESS");
-        assert_eq!(fz_socket(2, 1, 0, 0), INVALID_SOCKET, "socket inside the hook");
-        assert_eq!(fz_last_error(), 10036, "socket inside the hook: WSAEINPROGRESS");
+        assert_eq!(
+            fz_last_error(),
+            10036,
+            "WSACleanup inside the hook: WSAEINPROGRESS"
+        );
+        assert_eq!(
+            fz_socket(2, 1, 0, 0),
+            INVALID_SOCKET,
+            "socket inside the hook"
+        );
+        assert_eq!(
+            fz_last_error(),
+            10036,
+            "socket inside the hook: WSAEINPROGRESS"
+        );
     }
     let cancel = HOOK.with_borrow_mut(|h| {
         h.runs += 1;
@@ -804,7 +932,11 @@ extern "C" fn fz_hook_ran() -> c_int {
     });
     if cancel {
         // SAFETY: a library call.
-        assert_eq!(unsafe { fz_cancel_blocking_call() }, 0, "WSACancelBlockingCall inside the hook");
+        assert_eq!(
+            unsafe { fz_cancel_blocking_call() },
+            0,
+            "WSACancelBlockingCall inside the hook"
+        );
         HOOK.with_borrow_mut(|h| h.cancelled = true);
     }
     0
@@ -833,30 +965,33 @@ fn mark_silent_at_final_cleanup() {
     });
 }
 
-/// C_ASYNC_STRICT: also check the rules the library is known to break
-/// (see the Overlapped call in `step`).
-fn strict() -> bool {
-    static S: OnceLock<bool> = OnceLock::new();
-    *S.get_or_init(|| std::env::var_os("C_ASYNC_STRICT").is_some())
-}
-
-/// For c/overlapped_view.c.
-#[unsafe(no_mangle)]
-extern "C" fn fz_strict() -> bool {
-    strict()
-}
-
 /// The operations' invariants after a call.
 fn check_ops(call: &Call) {
     let runs = ROUTINE_RUNS.take();
     OPS.with_borrow_mut(|ops| {
         for (id, error, internal) in runs {
             let op = &mut ops[id];
-            assert!(op.routine, "{call:?}: a routine ran for op {id}, which has none");
-            assert_ne!(internal, STATUS_PENDING, "{call:?}: op {id}'s routine ran while pending");
-            assert_eq!(error, internal, "{call:?}: op {id}'s routine got another error than Internal");
-            assert!(!op.silent, "{call:?}: op {id}'s routine ran after a cleanup cancelled it");
-            assert_ne!(op.state, OpState::Refused, "{call:?}: op {id} failed at issue, yet its routine ran");
+            assert!(
+                op.routine,
+                "{call:?}: a routine ran for op {id}, which has none"
+            );
+            assert_ne!(
+                internal, STATUS_PENDING,
+                "{call:?}: op {id}'s routine ran while pending"
+            );
+            assert_eq!(
+                error, internal,
+                "{call:?}: op {id}'s routine got another error than Internal"
+            );
+            assert!(
+                !op.silent,
+                "{call:?}: op {id}'s routine ran after a cleanup cancelled it"
+            );
+            assert_ne!(
+                op.state,
+                OpState::Refused,
+                "{call:?}: op {id} failed at issue, yet its routine ran"
+            );
             op.routine_runs += 1;
             assert_eq!(op.routine_runs, 1, "{call:?}: op {id}'s routine ran twice");
         }
@@ -871,25 +1006,48 @@ fn check_ops(call: &Call) {
             };
             match op.state {
                 OpState::Refused => {
-                    assert_ne!(signalled, Some(1), "{call:?}: op {id} failed at issue, yet its event is set");
+                    assert_ne!(
+                        signalled,
+                        Some(1),
+                        "{call:?}: op {id} failed at issue, yet its event is set"
+                    );
                 }
                 OpState::Pending if internal == STATUS_PENDING => {
-                    assert_ne!(signalled, Some(1), "{call:?}: op {id}'s event set while it is pending");
+                    assert_ne!(
+                        signalled,
+                        Some(1),
+                        "{call:?}: op {id}'s event set while it is pending"
+                    );
                 }
                 OpState::Pending => {
                     op.state = OpState::Done(internal);
                     if op.silent {
                         assert_eq!(internal, 995, "{call:?}: op {id} cancelled by a cleanup");
-                        assert_ne!(signalled, Some(1), "{call:?}: op {id}'s event set by a cleanup");
+                        assert_ne!(
+                            signalled,
+                            Some(1),
+                            "{call:?}: op {id}'s event set by a cleanup"
+                        );
                     } else if signalled.is_some() {
-                        assert_eq!(signalled, Some(1), "{call:?}: op {id} completed ({internal}) without setting its event");
+                        assert_eq!(
+                            signalled,
+                            Some(1),
+                            "{call:?}: op {id} completed ({internal}) without setting its event"
+                        );
                         // SAFETY: its own event (kernel32 form: no progress).
                         unsafe { fz_kernel_reset_event(op.event) };
                     }
                 }
                 OpState::Done(was) => {
-                    assert_eq!(internal, was, "{call:?}: op {id}'s Internal changed after completion");
-                    assert_ne!(signalled, Some(1), "{call:?}: op {id}'s event set a second time");
+                    assert_eq!(
+                        internal, was,
+                        "{call:?}: op {id}'s Internal changed after completion"
+                    );
+                    assert_ne!(
+                        signalled,
+                        Some(1),
+                        "{call:?}: op {id}'s event set a second time"
+                    );
                 }
             }
         }
@@ -935,10 +1093,17 @@ enum Notify {
 
 #[derive(Arbitrary, Debug)]
 enum Call {
-    Startup { v11: bool, data: bool },
+    Startup {
+        v11: bool,
+        data: bool,
+    },
     Cleanup,
     HostCleanup,
-    Socket { udp: bool, v6: bool, overlapped: bool },
+    Socket {
+        udp: bool,
+        v6: bool,
+        overlapped: bool,
+    },
     Close(Handle),
     Bind(Handle, bool),
     Listen(Handle),
@@ -954,10 +1119,22 @@ enum Call {
     CloseEvent(Event),
     EventSelect(Handle, Event, u16),
     EnumNetworkEvents(Handle, Event),
-    Wait { events: Vec<Event>, all: bool, ms: u8, alertable: bool },
+    Wait {
+        events: Vec<Event>,
+        all: bool,
+        ms: u8,
+        alertable: bool,
+    },
     WaitSingle(Event, u8, bool),
     SleepEx(u8, bool),
-    Overlapped { s: Handle, kind: u8, len: u16, notify: Notify, peek: bool, to: Target },
+    Overlapped {
+        s: Handle,
+        kind: u8,
+        len: u16,
+        notify: Notify,
+        peek: bool,
+        to: Target,
+    },
     GetOverlappedResult(Handle, u8),
     CancelIo(Handle),
     CancelIoEx(Handle, Option<u8>),
@@ -979,7 +1156,11 @@ fn fixture() -> &'static Fixture {
         let listener = TcpListener::bind("127.0.0.1:0").unwrap();
         let native_port = listener.local_addr().unwrap().port();
         std::mem::forget(listener);
-        let refused_port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+        let refused_port = TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
         let mut grants = Grants::deny_all();
         for rule in ["127.0.0.1", "::1"] {
             let rule: NetRule = rule.parse().unwrap();
@@ -1000,7 +1181,9 @@ fn fixture() -> &'static Fixture {
 }
 
 fn open_fds() -> usize {
-    std::fs::read_dir("/proc/self/fd").map(|d| d.count()).unwrap_or(0)
+    std::fs::read_dir("/proc/self/fd")
+        .map(|d| d.count())
+        .unwrap_or(0)
 }
 
 struct Driver {
@@ -1015,7 +1198,9 @@ struct Driver {
 impl Driver {
     fn socket(&self, h: &Handle) -> u32 {
         match h {
-            Handle::Known(i) if !self.sockets.is_empty() => self.sockets[*i as usize % self.sockets.len()],
+            Handle::Known(i) if !self.sockets.is_empty() => {
+                self.sockets[*i as usize % self.sockets.len()]
+            }
             Handle::Known(i) => *i as u32,
             Handle::Raw(r) => *r,
         }
@@ -1024,11 +1209,17 @@ impl Driver {
     /// The handle value, and whether it is (or may be) an op's own event.
     fn event(&self, e: &Event) -> usize {
         let h = match e {
-            Event::Known(i) if !self.events.is_empty() => self.events[*i as usize % self.events.len()],
+            Event::Known(i) if !self.events.is_empty() => {
+                self.events[*i as usize % self.events.len()]
+            }
             Event::Known(_) | Event::Null => 0,
             Event::OfOp(i) => OPS.with_borrow(|ops| {
                 let with: Vec<usize> = ops.iter().map(|o| o.event).filter(|e| *e != 0).collect();
-                if with.is_empty() { 0 } else { with[*i as usize % with.len()] }
+                if with.is_empty() {
+                    0
+                } else {
+                    with[*i as usize % with.len()]
+                }
             }),
             Event::Raw(r) => *r as usize,
         };
@@ -1074,7 +1265,10 @@ fn check_error(call: &Call, r: c_int, failure: c_int) {
 fn check_wait(call: &Call, r: c_ulong, n: usize, alertable: bool) {
     match r {
         WAIT_TIMEOUT => {}
-        WAIT_IO_COMPLETION => assert!(alertable, "{call:?}: WAIT_IO_COMPLETION from a wait that is not alertable"),
+        WAIT_IO_COMPLETION => assert!(
+            alertable,
+            "{call:?}: WAIT_IO_COMPLETION from a wait that is not alertable"
+        ),
         WAIT_FAILED => {
             // SAFETY: a library call.
             let e = unsafe { fz_last_error() };
@@ -1112,7 +1306,11 @@ fn step(d: &mut Driver, call: &Call) {
                         mark_silent_at_final_cleanup();
                     }
                 } else if !HOST_CLEANED.get() {
-                    assert_eq!(fz_last_error(), 10093, "{call:?} with count {started_before}");
+                    assert_eq!(
+                        fz_last_error(),
+                        10093,
+                        "{call:?} with count {started_before}"
+                    );
                 }
             }
             Call::HostCleanup => {
@@ -1120,8 +1318,17 @@ fn step(d: &mut Driver, call: &Call) {
                 HOST.with_borrow(|h| h.as_ref().unwrap().control.cleanup());
                 d.started = 0;
             }
-            Call::Socket { udp, v6, overlapped } => {
-                let s = fz_socket(if *v6 { 23 } else { 2 }, if *udp { 2 } else { 1 }, 0, *overlapped as c_int);
+            Call::Socket {
+                udp,
+                v6,
+                overlapped,
+            } => {
+                let s = fz_socket(
+                    if *v6 { 23 } else { 2 },
+                    if *udp { 2 } else { 1 },
+                    0,
+                    *overlapped as c_int,
+                );
                 check_error(call, s as c_int, -1);
                 if s != INVALID_SOCKET {
                     d.sockets.push(s);
@@ -1141,15 +1348,21 @@ fn step(d: &mut Driver, call: &Call) {
                     d.sockets.push(s);
                 }
             }
-            Call::Nonblocking(h, on) => check_error(call, fz_nonblocking(d.socket(h), *on as c_int), -1),
-            Call::Send(h, len) => check_error(call, fz_send(d.socket(h), (*len % 4096) as c_int), -1),
+            Call::Nonblocking(h, on) => {
+                check_error(call, fz_nonblocking(d.socket(h), *on as c_int), -1)
+            }
+            Call::Send(h, len) => {
+                check_error(call, fz_send(d.socket(h), (*len % 4096) as c_int), -1)
+            }
             Call::Recv(h, len, peek) => {
                 let len = (*len % 4096) as c_int;
                 let r = fz_recv(d.socket(h), len, if *peek { 2 } else { 0 });
                 assert!(r <= len, "{call:?} returned {r}");
                 check_error(call, r, -1)
             }
-            Call::Shutdown(h, how) => check_error(call, fz_shutdown(d.socket(h), (*how % 4) as c_int), -1),
+            Call::Shutdown(h, how) => {
+                check_error(call, fz_shutdown(d.socket(h), (*how % 4) as c_int), -1)
+            }
             Call::CreateEvent => {
                 let h = fz_create_event();
                 if h == 0 {
@@ -1184,7 +1397,11 @@ fn step(d: &mut Driver, call: &Call) {
             }
             Call::EventSelect(h, e, mask) => {
                 let ev = d.event(e);
-                check_error(call, fz_event_select(d.socket(h), ev, *mask as c_long & 0x3ff), -1)
+                check_error(
+                    call,
+                    fz_event_select(d.socket(h), ev, *mask as c_long & 0x3ff),
+                    -1,
+                )
             }
             Call::EnumNetworkEvents(h, e) => {
                 let ev = d.event(e);
@@ -1198,7 +1415,10 @@ fn step(d: &mut Driver, call: &Call) {
                         if events & (1 << i) == 0 {
                             assert_eq!(*e, 0, "{call:?}: error slot {i} of an unrecorded event");
                         } else {
-                            assert!(*e == 0 || SPEC9.contains(e), "{call:?}: error slot {i} is {e}");
+                            assert!(
+                                *e == 0 || SPEC9.contains(e),
+                                "{call:?}: error slot {i} is {e}"
+                            );
                         }
                     }
                     if ev != 0 {
@@ -1206,9 +1426,20 @@ fn step(d: &mut Driver, call: &Call) {
                     }
                 }
             }
-            Call::Wait { events, all, ms, alertable } => {
+            Call::Wait {
+                events,
+                all,
+                ms,
+                alertable,
+            } => {
                 let handles: Vec<usize> = events.iter().take(6).map(|e| d.event(e)).collect();
-                let r = fz_wait(handles.len() as c_ulong, handles.as_ptr(), *all as c_int, (*ms % 4) as c_ulong, *alertable as c_int);
+                let r = fz_wait(
+                    handles.len() as c_ulong,
+                    handles.as_ptr(),
+                    *all as c_int,
+                    (*ms % 4) as c_ulong,
+                    *alertable as c_int,
+                );
                 check_wait(call, r, handles.len(), *alertable);
             }
             Call::WaitSingle(e, ms, alertable) => {
@@ -1218,9 +1449,19 @@ fn step(d: &mut Driver, call: &Call) {
             }
             Call::SleepEx(ms, alertable) => {
                 let r = fz_sleep_ex((*ms % 6) as c_ulong, *alertable as c_int);
-                assert!(r == 0 || (*alertable && r == WAIT_IO_COMPLETION), "{call:?} returned {r:#x}");
+                assert!(
+                    r == 0 || (*alertable && r == WAIT_IO_COMPLETION),
+                    "{call:?} returned {r:#x}"
+                );
             }
-            Call::Overlapped { s, kind, len, notify, peek, to } => {
+            Call::Overlapped {
+                s,
+                kind,
+                len,
+                notify,
+                peek,
+                to,
+            } => {
                 let id = OPS.with_borrow(|ops| ops.len());
                 if id >= 48 {
                     return;
@@ -1241,27 +1482,39 @@ fn step(d: &mut Driver, call: &Call) {
                 let ptr = fz_op_new(id as c_int, event, (*len % 2048) as c_int);
                 let routine = matches!(notify, Notify::Routine);
                 OPS.with_borrow_mut(|ops| {
-                    ops.push(Op { ptr, socket: s, event, routine, state: OpState::Pending, routine_runs: 0, silent: false, disturbed: false })
+                    ops.push(Op {
+                        ptr,
+                        socket: s,
+                        event,
+                        routine,
+                        state: OpState::Pending,
+                        routine_runs: 0,
+                        silent: false,
+                        disturbed: false,
+                    })
                 });
-                let r = fz_op_issue(ptr, s, (*kind % 4) as c_int, if *peek { 2 } else { 0 }, routine as c_int, port);
+                let r = fz_op_issue(
+                    ptr,
+                    s,
+                    (*kind % 4) as c_int,
+                    if *peek { 2 } else { 0 },
+                    routine as c_int,
+                    port,
+                );
                 check_error(call, r, -1);
                 let internal = fz_op_internal(ptr);
                 let error = if r == 0 { 0 } else { fz_last_error() };
                 match error {
-                    0 => assert_eq!(internal, 0, "{call:?} succeeded at once with Internal {internal:#x}"),
+                    0 => assert_eq!(
+                        internal, 0,
+                        "{call:?} succeeded at once with Internal {internal:#x}"
+                    ),
                     997 => assert!(
                         internal == STATUS_PENDING || HOST_CLEANED.get(),
                         "{call:?} pending with Internal {internal:#x}"
                     ),
                     // Microsoft: any other code means the operation was not
-                    // initiated and no completion indication will occur. The
-                    // library (overlapped.c, __ws_overlapped_issue) completes
-                    // an operation that fails at its first try: Internal holds
-                    // the error, the event is set or the routine queued, and
-                    // the call fails with that code. Reported to the library's
-                    // owners; checked only with C_ASYNC_STRICT set, and
-                    // otherwise held to "reported exactly once".
-                    e if !strict() && internal == e as c_ulong => {}
+                    // initiated and no completion indication will occur.
                     _ => OPS.with_borrow_mut(|ops| ops[id].state = OpState::Refused),
                 }
             }
@@ -1274,7 +1527,11 @@ fn step(d: &mut Driver, call: &Call) {
                 }) else {
                     return;
                 };
-                let s = if matches!(h, Handle::Known(_)) { socket } else { d.socket(h) };
+                let s = if matches!(h, Handle::Known(_)) {
+                    socket
+                } else {
+                    d.socket(h)
+                };
                 let (mut bytes, mut flags) = (0, 0);
                 let r = fz_op_result(s, ptr, &mut bytes, &mut flags);
                 check_error(call, r, 0);
@@ -1283,7 +1540,10 @@ fn step(d: &mut Driver, call: &Call) {
                     assert_eq!(internal, 0, "{call:?}: TRUE for Internal {internal:#x}");
                     assert_eq!(bytes, fz_op_transferred(ptr), "{call:?}: byte count");
                 } else if fz_last_error() == 996 {
-                    assert_eq!(internal, STATUS_PENDING, "{call:?}: WSA_IO_INCOMPLETE for a completed op");
+                    assert_eq!(
+                        internal, STATUS_PENDING,
+                        "{call:?}: WSA_IO_INCOMPLETE for a completed op"
+                    );
                 }
             }
             Call::CancelIo(h) => {
@@ -1297,7 +1557,11 @@ fn step(d: &mut Driver, call: &Call) {
             Call::CancelIoEx(h, i) => {
                 let ptr = match i {
                     Some(i) => OPS.with_borrow(|ops| {
-                        if ops.is_empty() { std::ptr::null_mut() } else { ops[*i as usize % ops.len()].ptr }
+                        if ops.is_empty() {
+                            std::ptr::null_mut()
+                        } else {
+                            ops[*i as usize % ops.len()].ptr
+                        }
                     }),
                     None => std::ptr::null_mut(),
                 };
@@ -1307,7 +1571,11 @@ fn step(d: &mut Driver, call: &Call) {
                     let e = fz_last_error();
                     assert!(e == 6 || e == 1168, "{call:?}: {e}");
                 } else if !ptr.is_null() {
-                    assert_eq!(fz_op_internal(ptr), 995, "{call:?}: the op CancelIoEx named");
+                    assert_eq!(
+                        fz_op_internal(ptr),
+                        995,
+                        "{call:?}: the op CancelIoEx named"
+                    );
                 }
             }
             Call::SetBlockingHook(after) => {
@@ -1315,16 +1583,35 @@ fn step(d: &mut Driver, call: &Call) {
                 let r = fz_set_blocking_hook();
                 if r == 0 {
                     let e = fz_last_error();
-                    let expected = if d.started == 0 { 10093 } else if d.major >= 2 { 10045 } else { 0 };
-                    assert!(e == expected || HOST_CLEANED.get(), "{call:?}: {e}, expected {expected}");
+                    let expected = if d.started == 0 {
+                        10093
+                    } else if d.major >= 2 {
+                        10045
+                    } else {
+                        0
+                    };
+                    assert!(
+                        e == expected || HOST_CLEANED.get(),
+                        "{call:?}: {e}, expected {expected}"
+                    );
                 } else {
-                    assert!(d.started > 0 && d.major == 1, "{call:?} succeeded after a {}.x startup", d.major);
+                    assert!(
+                        d.started > 0 && d.major == 1,
+                        "{call:?} succeeded after a {}.x startup",
+                        d.major
+                    );
                 }
             }
             Call::UnhookBlockingHook => check_error(call, fz_unhook_blocking_hook(), -1),
-            Call::IsBlocking => assert_eq!(fz_is_blocking(), 0, "WSAIsBlocking outside a blocking call"),
+            Call::IsBlocking => {
+                assert_eq!(fz_is_blocking(), 0, "WSAIsBlocking outside a blocking call")
+            }
             Call::CancelBlockingCall => {
-                assert_eq!(fz_cancel_blocking_call(), -1, "WSACancelBlockingCall outside a blocking call");
+                assert_eq!(
+                    fz_cancel_blocking_call(),
+                    -1,
+                    "WSACancelBlockingCall outside a blocking call"
+                );
                 let e = fz_last_error();
                 assert!([10022, 10045, 10093].contains(&e), "{call:?}: {e}");
             }
@@ -1345,7 +1632,10 @@ fuzz_target!(|calls: Vec<Call>| {
         })
         .build();
     let control = ctx.control();
-    HOST.set(Some(Host { ctx, control: control.clone() }));
+    HOST.set(Some(Host {
+        ctx,
+        control: control.clone(),
+    }));
     HOST_CLEANED.set(false);
     let mut d = Driver {
         sockets: Vec::new(),
@@ -1368,9 +1658,17 @@ fuzz_target!(|calls: Vec<Call>| {
         let (runs, cancelled) = HOOK.with_borrow(|h| (h.runs, h.cancelled));
         if cancelled && !HOST_CLEANED.get() {
             // SAFETY: a library call.
-            assert_eq!(unsafe { fz_last_error() }, 10004, "{call:?}: a cancelled blocking call (hook ran {runs} times)");
+            assert_eq!(
+                unsafe { fz_last_error() },
+                10004,
+                "{call:?}: a cancelled blocking call (hook ran {runs} times)"
+            );
         }
-        assert_eq!(control.startup_count(), d.started, "startup count after {call:?}");
+        assert_eq!(
+            control.startup_count(),
+            d.started,
+            "startup count after {call:?}"
+        );
     }
 
     // The end: the final cleanup (then one more startup and cleanup, which
@@ -1401,9 +1699,21 @@ fuzz_target!(|calls: Vec<Call>| {
             }
             check_ops(&Call::SleepEx(0, true));
         }
-        assert_eq!(fz_pending_operations(), 0, "operations left after the final cleanup");
-        assert_eq!(fz_queued_routines(), 0, "routines left after alertable sleeps");
-        assert_eq!(fz_selection_count(), 0, "selections left after the final cleanup");
+        assert_eq!(
+            fz_pending_operations(),
+            0,
+            "operations left after the final cleanup"
+        );
+        assert_eq!(
+            fz_queued_routines(),
+            0,
+            "routines left after alertable sleeps"
+        );
+        assert_eq!(
+            fz_selection_count(),
+            0,
+            "selections left after the final cleanup"
+        );
     }
     let ops = OPS.take();
     for (id, op) in ops.iter().enumerate() {
@@ -1412,24 +1722,44 @@ fuzz_target!(|calls: Vec<Call>| {
             OpState::Refused => assert_eq!(op.routine_runs, 0),
             OpState::Done(_) if op.silent => assert_eq!(op.routine_runs, 0),
             OpState::Done(e) if op.routine => {
-                assert_eq!(op.routine_runs, 1, "op {id} completed ({e}) and its routine ran {} times", op.routine_runs)
+                assert_eq!(
+                    op.routine_runs, 1,
+                    "op {id} completed ({e}) and its routine ran {} times",
+                    op.routine_runs
+                )
             }
             OpState::Done(_) => {}
         }
     }
     // SAFETY: the library holds no reference to them any more.
     unsafe {
-        for h in d.events.iter().chain(ops.iter().map(|o| &o.event)).filter(|h| **h != 0) {
+        for h in d
+            .events
+            .iter()
+            .chain(ops.iter().map(|o| &o.event))
+            .filter(|h| **h != 0)
+        {
             fz_close_handle(*h);
         }
-        assert_eq!(fz_event_count(), 0, "events left after closing every one created");
+        assert_eq!(
+            fz_event_count(),
+            0,
+            "events left after closing every one created"
+        );
         for op in ops {
             fz_op_free(op.ptr);
         }
     }
-    assert_eq!(control.socket_count(), 0, "host sockets after the final cleanup");
+    assert_eq!(
+        control.socket_count(),
+        0,
+        "host sockets after the final cleanup"
+    );
     HOST.set(None);
     runtime().block_on(tokio::task::yield_now());
     let after = open_fds();
-    assert_eq!(after, baseline, "descriptors after teardown: {after}, baseline {baseline}");
+    assert_eq!(
+        after, baseline,
+        "descriptors after teardown: {after}, baseline {baseline}"
+    );
 });
