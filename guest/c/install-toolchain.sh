@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # Installs the C toolchain winsock-cc drives, from Debian's packages: clang,
-# lld (wasm-ld), wasi-libc and clang's wasm32 runtime library. Idempotent;
-# uses sudo when not root.
+# lld (wasm-ld), wasi-libc, clang's wasm32 runtime library, and Binaryen
+# (wasm-opt: the Asyncify step of programs with threads). Idempotent; uses
+# sudo when not root.
 set -euo pipefail
-packages="clang lld wasi-libc libclang-rt-14-dev-wasm32"
+packages="clang lld wasi-libc libclang-rt-14-dev-wasm32 binaryen"
 if dpkg -s $packages >/dev/null 2>&1; then
   exit 0
 fi
 command -v apt-get >/dev/null || {
-  echo "install-toolchain.sh: no apt-get; install clang, lld (wasm-ld), wasi-libc and clang's wasm32 builtins yourself" >&2
+  echo "install-toolchain.sh: no apt-get; install clang, lld (wasm-ld), wasi-libc, clang's wasm32 builtins and binaryen (wasm-opt) yourself" >&2
   exit 1
 }
 sudo=""; [ "$(id -u)" = 0 ] || sudo="sudo"

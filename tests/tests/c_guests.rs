@@ -117,6 +117,7 @@ conformance_tests!(
     event_select,
     blocking_hooks,
     overlapped,
+    threads,
 );
 
 // --- Pending overlapped operations against a native peer (SPEC 11): the

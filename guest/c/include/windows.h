@@ -316,6 +316,71 @@ DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
 BOOL WINAPI CancelIo(HANDLE hFile);
 BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped);
 
+/* --- Threads (issue 12, SPEC 11): cooperative green threads inside the
+ * component. winsock-cc builds a program that calls CreateThread,
+ * _beginthreadex (or is compiled with -pthread) with its threaded library
+ * and Binaryen's Asyncify; others pay nothing. A thread runs until it
+ * waits (a blocking Winsock call, a wait, Sleep, SwitchToThread, a
+ * contended EnterCriticalSection); then another runs, and when all wait
+ * the library makes one host wait for them. A thread that computes
+ * without waiting keeps the others from running. Returning from main ends
+ * the program, as the C runtime's exit does on Windows. --- */
+typedef DWORD(WINAPI *PTHREAD_START_ROUTINE)(LPVOID lpThreadParameter);
+typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
+#define CREATE_SUSPENDED 0x00000004
+#define STACK_SIZE_PARAM_IS_A_RESERVATION 0x00010000
+#define STILL_ACTIVE 259
+#define TLS_OUT_OF_INDEXES ((DWORD)0xFFFFFFFF)
+#define ERROR_NOACCESS 998L
+#define ERROR_NO_MORE_ITEMS 259L
+/* CREATE_SUSPENDED fails ERROR_NOT_SUPPORTED (no ResumeThread). The
+ * handle is signalled when the thread ends (WaitFor*Object*), is closed
+ * with CloseHandle, and GetExitCodeThread reads STILL_ACTIVE until then. */
+HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwStackSize,
+                           LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter, DWORD dwCreationFlags,
+                           LPDWORD lpThreadId);
+__attribute__((noreturn)) void WINAPI ExitThread(DWORD dwExitCode);
+DWORD WINAPI GetCurrentThreadId(void);
+BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);
+/* Lets another runnable thread run; FALSE when there was none. */
+BOOL WINAPI SwitchToThread(void);
+
+/* Windows' layout; OwningThread holds the owner's thread id. */
+typedef struct _RTL_CRITICAL_SECTION {
+    PVOID DebugInfo;
+    LONG LockCount;
+    LONG RecursionCount;
+    HANDLE OwningThread;
+    HANDLE LockSemaphore;
+    ULONG_PTR SpinCount;
+} CRITICAL_SECTION, *PCRITICAL_SECTION, *LPCRITICAL_SECTION, RTL_CRITICAL_SECTION;
+void WINAPI InitializeCriticalSection(LPCRITICAL_SECTION lpCriticalSection);
+BOOL WINAPI InitializeCriticalSectionAndSpinCount(LPCRITICAL_SECTION lpCriticalSection, DWORD dwSpinCount);
+void WINAPI EnterCriticalSection(LPCRITICAL_SECTION lpCriticalSection);
+BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION lpCriticalSection);
+void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION lpCriticalSection);
+void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION lpCriticalSection);
+
+DWORD WINAPI TlsAlloc(void);
+LPVOID WINAPI TlsGetValue(DWORD dwTlsIndex);
+BOOL WINAPI TlsSetValue(DWORD dwTlsIndex, LPVOID lpTlsValue);
+BOOL WINAPI TlsFree(DWORD dwTlsIndex);
+
+/* Atomic by construction: no thread switches inside a call. */
+static inline LONG InterlockedIncrement(LONG volatile *p) { return __atomic_add_fetch(p, 1, __ATOMIC_SEQ_CST); }
+static inline LONG InterlockedDecrement(LONG volatile *p) { return __atomic_sub_fetch(p, 1, __ATOMIC_SEQ_CST); }
+static inline LONG InterlockedExchange(LONG volatile *p, LONG v) { return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST); }
+static inline LONG InterlockedExchangeAdd(LONG volatile *p, LONG v) { return __atomic_fetch_add(p, v, __ATOMIC_SEQ_CST); }
+static inline LONG InterlockedCompareExchange(LONG volatile *p, LONG exchange, LONG comparand) {
+    __atomic_compare_exchange_n(p, &comparand, exchange, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    return comparand;
+}
+static inline PVOID InterlockedExchangePointer(PVOID volatile *p, PVOID v) { return __atomic_exchange_n(p, v, __ATOMIC_SEQ_CST); }
+static inline PVOID InterlockedCompareExchangePointer(PVOID volatile *p, PVOID exchange, PVOID comparand) {
+    __atomic_compare_exchange_n(p, &comparand, exchange, 0, __ATOMIC_SEQ_CST, __ATOMIC_SEQ_CST);
+    return comparand;
+}
+
 /* A procedure address (the Winsock 1.1 blocking hook is passed as one). */
 typedef INT_PTR(WINAPI *FARPROC)();
 #ifdef UNICODE

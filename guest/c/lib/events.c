@@ -45,6 +45,9 @@ struct event {
     uint32_t serial; /* the handle is EVENT_HANDLE_BASE + 4 * serial */
     bool manual_reset;
     bool signalled;
+#ifdef __WS_THREADS
+    bool thread_object; /* a thread handle: set only by the thread's end */
+#endif
 };
 
 static struct event *events;
@@ -96,6 +99,32 @@ static bool close_event(HANDLE h) {
     *e = events[--event_count];
     return true;
 }
+
+#ifdef __WS_THREADS
+/* An event the program may set or reset (not a thread handle). */
+static struct event *find_settable_event(HANDLE h) {
+    struct event *e = find_event(h);
+    return e != NULL && !e->thread_object ? e : NULL;
+}
+
+void *__ws_events_new_thread_object(void) {
+    DWORD error;
+    HANDLE h = new_event(true, false, &error);
+    if (h != NULL) find_event(h)->thread_object = true;
+    return h;
+}
+
+void __ws_events_signal_thread_object(void *h) {
+    struct event *e = find_event(h);
+    if (e != NULL) e->signalled = true;
+}
+
+void __ws_events_close_thread_object(void *h) {
+    close_event(h);
+}
+#else
+#define find_settable_event find_event
+#endif
 
 /* --- Selections (WSAEventSelect). --- */
 
@@ -564,6 +593,28 @@ static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD ti
             fds.len += more; /* a socket listed twice is watched once */
             signallers += more;
         }
+#ifdef __WS_THREADS
+        /* Another thread may set an event or end: the wait parks this
+         * thread (with the sockets that can end it) and others run. */
+        if (__ws_threads_others()) {
+            DWORD sleep = remaining;
+            if (slow && (sleep == INFINITE || sleep > RECHECK_SLICE_MS)) sleep = RECHECK_SLICE_MS;
+            int outcome = __ws_threads_park(fds.ptr, fds.len, sleep, true);
+            free(fds.ptr);
+            if (outcome == PARK_INTERRUPTED) {
+                /* closesocket or the final cleanup from another thread, or
+                 * a host cleanup (SPEC 11). */
+                __ws_overlapped_progress();
+                *error = WSAEINTR;
+                return WAIT_FAILED;
+            }
+            if (outcome == PARK_DEADLOCK) {
+                *error = ERROR_POSSIBLE_DEADLOCK;
+                return WAIT_FAILED;
+            }
+            continue;
+        }
+#endif
         bool hopeless = signallers == 0;
         if (wait_all && !hopeless) {
             for (DWORD i = 0; i < n && !hopeless; i++) {
@@ -655,13 +706,16 @@ static BOOL wsa_event_call(WSAEVENT h, int op) {
         __ws_fail(WSANOTINITIALISED);
         return FALSE;
     }
-    struct event *e = find_event(h);
+    struct event *e = find_settable_event(h);
     if (e == NULL) {
         __ws_fail(WSA_INVALID_HANDLE);
         return FALSE;
     }
     if (op == 0) close_event(h);
     else e->signalled = op > 0;
+#ifdef __WS_THREADS
+    if (op > 0) __ws_threads_notify_objects();
+#endif
     __ws_succeed(0);
     return TRUE;
 }
@@ -710,12 +764,15 @@ HANDLE WINAPI CreateEventW(LPSECURITY_ATTRIBUTES lpEventAttributes, BOOL bManual
 }
 
 static BOOL set_state(HANDLE h, bool signalled) {
-    struct event *e = find_event(h);
+    struct event *e = find_settable_event(h);
     if (e == NULL) {
         SetLastError(ERROR_INVALID_HANDLE);
         return FALSE;
     }
     e->signalled = signalled;
+#ifdef __WS_THREADS
+    if (signalled) __ws_threads_notify_objects();
+#endif
     return TRUE;
 }
 
@@ -725,6 +782,10 @@ BOOL WINAPI ResetEvent(HANDLE hEvent) { return set_state(hEvent, false); }
 /* Events are the only handles a program can hold (CreateFile never
  * succeeds): any other value fails as before. */
 BOOL WINAPI CloseHandle(HANDLE hObject) {
+#ifdef __WS_THREADS
+    /* A thread handle: the thread runs on, unseen (as on Windows). */
+    __ws_threads_handle_closed(hObject);
+#endif
     if (close_event(hObject)) return TRUE;
     SetLastError(ERROR_INVALID_HANDLE);
     return FALSE;

@@ -117,6 +117,13 @@ int WSAAPI WSACancelBlockingCall(void) {
  * change ends it early); false when a host-triggered cleanup cancelled the
  * wait. Without a socket (select over several), a plain pause. */
 static bool wait_slice(unsigned int s, short events, DWORD ms) {
+#ifdef __WS_THREADS
+    /* With other threads, only this thread waits (SPEC 11). */
+    if (__ws_threads_others()) {
+        winsock_ws2_sockets_pollfd_t fd = { s, events };
+        return __ws_threads_park(&fd, s == 0 ? 0 : 1, ms, false) != PARK_INTERRUPTED;
+    }
+#endif
     if (s == 0) return __ws_pause(ms);
     winsock_ws2_sockets_pollfd_t fd = { s, events };
     winsock_ws2_sockets_list_pollfd_t list = { &fd, 1 };
@@ -149,15 +156,29 @@ int __ws_run_blocking(unsigned int s, short events, DWORD timeout_ms, int timeou
          * "a blocking call is in progress" is exactly "the hook is running":
          * the library's own tries above are not refused. */
         BOOL (WINAPI *hook)(void) = (BOOL (WINAPI *)(void))program_hook;
+#ifdef __WS_THREADS
+        /* Here because other threads exist, without a hook: no hook to
+         * run, and the wait lasts until readiness or the timeout. */
+        bool threads_only = !__ws_hook_installed();
+        if (threads_only) hook = NULL;
+        blocking = hook != NULL;
+        for (int runs = 0; hook != NULL && runs < HOOK_RUNS_PER_TRY && !cancel_requested; runs++)
+            if (!hook()) break;
+#else
         blocking = true;
         for (int runs = 0; runs < HOOK_RUNS_PER_TRY && !cancel_requested; runs++)
             if (!hook()) break;
+#endif
         blocking = false;
         if (cancel_requested) {
             result = __ws_fail(WSAEINTR);
             break;
         }
         DWORD slice = HOOK_SLICE_MS;
+#ifdef __WS_THREADS
+        /* select (no single socket) looks again every slice. */
+        if (threads_only && s != 0) slice = timeout_ms != 0 ? (DWORD)(timeout_ms - elapsed) : INFINITE;
+#endif
         if (timeout_ms != 0 && timeout_ms - elapsed < slice) slice = (DWORD)(timeout_ms - elapsed);
         if (!wait_slice(s, events, slice)) {
             result = __ws_fail(WSAEINTR);

@@ -108,4 +108,44 @@ void __ws_run_routines(void);
 size_t __ws_overlapped_interest(winsock_ws2_sockets_pollfd_t *fds, size_t cap);
 #endif
 
+/* Threads (threads.c, only in the library of programs that use threads,
+ * built with __WS_THREADS; SPEC 11). */
+#define PARK_READY 0       /* something waited for may have happened: look again */
+#define PARK_TIMEOUT 1     /* the deadline passed */
+#define PARK_INTERRUPTED 2 /* closesocket of a socket waited on, the final or a host cleanup: WSAEINTR */
+#define PARK_DEADLOCK 3    /* every thread waits on something nothing can bring */
+#ifdef __WS_THREADS
+/* The running thread's last error. */
+int *__ws_threads_last_error(void);
+/* Whether a thread other than the running one exists (blocking calls then
+ * park their thread instead of blocking in the host). */
+bool __ws_threads_others(void);
+/* Parks the running thread until one of `fds` (pollfd records of the
+ * imports) is ready, `ms` pass (INFINITE: no deadline) or, with
+ * object_wait, another thread sets an event, ends or leaves a critical
+ * section; returns PARK_*. `fds` must stay valid until it returns. */
+int __ws_threads_park(const void *fds, size_t nfds, unsigned long ms, bool object_wait);
+/* Whether the running thread is being rewound into its last switch: a
+ * branch on the way to a park that reads state other threads change
+ * must take its earlier way then (threads.c, switch_out). */
+bool __ws_threads_rewinding(void);
+/* Lets the other runnable threads run (Sleep(0), SwitchToThread). */
+void __ws_threads_yield(void);
+/* An event was set or a thread ended: threads in object waits look again. */
+void __ws_threads_notify_objects(void);
+/* closesocket(s) from some thread: the threads parked on it fail WSAEINTR. */
+void __ws_threads_socket_closed(unsigned int s);
+/* The final WSACleanup: every other parked thread fails WSAEINTR. */
+void __ws_threads_interrupt_all(void);
+/* The program's last CloseHandle of a thread handle (events.c). */
+void __ws_threads_handle_closed(void *h);
+/* Runs main as the first thread under the scheduler; main's result. */
+int __ws_threads_main(void);
+/* Thread handles are event-table objects that only the thread's end sets
+ * (events.c): waits work on them unchanged. */
+void *__ws_events_new_thread_object(void);
+void __ws_events_signal_thread_object(void *h);
+void __ws_events_close_thread_object(void *h);
+#endif
+
 #endif

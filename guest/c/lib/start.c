@@ -7,6 +7,11 @@
 
 extern void __wasm_call_ctors(void);
 extern int __main_void(void);
+#ifdef __WS_THREADS
+/* Programs with threads run main as the first thread (threads.c). */
+extern int __ws_threads_main(void);
+#define __main_void __ws_threads_main
+#endif
 
 __attribute__((export_name("_start")))
 void _start(void) {

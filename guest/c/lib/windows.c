@@ -11,7 +11,35 @@
 
 #include "internal.h"
 
+#ifdef __WS_THREADS
+/* With other threads, Sleep parks only its thread; Sleep(0) yields. */
+static void sleep_in_host(DWORD dwMilliseconds);
+
 void WINAPI Sleep(DWORD dwMilliseconds) {
+    if (!__ws_threads_others()) {
+        sleep_in_host(dwMilliseconds);
+        return;
+    }
+    if (dwMilliseconds == 0) {
+        __ws_threads_yield();
+        return;
+    }
+    ULONGLONG end = dwMilliseconds == INFINITE ? ~0ull : GetTickCount64() + dwMilliseconds;
+    for (;;) {
+        ULONGLONG now = GetTickCount64();
+        if (now >= end) return;
+        DWORD left = dwMilliseconds == INFINITE ? INFINITE : (DWORD)(end - now);
+        if (__ws_threads_park(NULL, 0, left, false) == PARK_DEADLOCK || !__ws_threads_others()) {
+            sleep_in_host(left);
+            return;
+        }
+    }
+}
+
+static void sleep_in_host(DWORD dwMilliseconds) {
+#else
+void WINAPI Sleep(DWORD dwMilliseconds) {
+#endif
     struct timespec ts;
     ts.tv_sec = dwMilliseconds / 1000;
     ts.tv_nsec = (long)(dwMilliseconds % 1000) * 1000000L;

@@ -32,7 +32,12 @@
 typedef winsock_ws2_types_error_code_t wit_error;
 typedef winsock_ws2_types_socket_address_t wit_address;
 
+#ifdef __WS_THREADS
+/* Per thread, as on Windows (SPEC 11). */
+#define last_error (*__ws_threads_last_error())
+#else
 static int last_error;
+#endif
 
 /* --- Last error. --- */
 
@@ -260,6 +265,12 @@ bool __ws_pause(unsigned long ms) {
 /* Whether a blocking call on `s` runs the program's blocking hook. */
 static bool hooked(SOCKET s) {
     struct socket_state *st;
+#ifdef __WS_THREADS
+    /* With other threads, a blocking call on a blocking socket is tries
+     * and parks of its thread only (SPEC 11), through the same loop. */
+    if (__ws_threads_others())
+        return __ws_threads_rewinding() || ((st = find_socket(s)) != NULL && !st->nonblocking);
+#endif
     return __ws_hook_installed() && (st = find_socket(s)) != NULL && !st->nonblocking;
 }
 
@@ -291,6 +302,10 @@ int WSAAPI closesocket(SOCKET s) {
     /* Its pending overlapped operations end WSA_OPERATION_ABORTED, their
      * events set and routines queued (SPEC 11). */
     __ws_overlapped_closed(s);
+#ifdef __WS_THREADS
+    /* Blocking calls on it from other threads fail WSAEINTR (SPEC 11). */
+    __ws_threads_socket_closed(s);
+#endif
     return succeed(0);
 }
 
@@ -309,6 +324,10 @@ int WSAAPI WSACleanup(void) {
         __ws_overlapped_final_cleanup();
         __ws_hooks_final_cleanup();
         socket_state_count = 0;
+#ifdef __WS_THREADS
+        /* Every other thread's blocking call fails WSAEINTR (SPEC 11). */
+        __ws_threads_interrupt_all();
+#endif
     }
     return succeed(0);
 }

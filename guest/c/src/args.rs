@@ -24,6 +24,10 @@ Options (as gcc and clang spell them):
                      kernel32 and winmm it offers) is always linked (so is
                      #pragma comment(lib, ...))
   -lNAME             other libraries from the wasi-libc sysroot (e.g. -lm)
+  -pthread           build with threads (CreateThread, _beginthreadex): the
+                     threaded library and Binaryen's Asyncify step; without
+                     it winsock-cc does so when the program calls one of
+                     them (a program without threads pays nothing)
   -v                 print the clang commands
   --help, --version
 
@@ -55,6 +59,33 @@ pub struct Invocation {
     pub clang_args: Vec<String>,
     pub has_inputs: bool,
     pub verbose: bool,
+    /// -pthread: link the threaded library whatever the program calls.
+    pub threads: bool,
+}
+
+impl Invocation {
+    /// The optimisation wasm-opt applies after Asyncify: -Os/-Oz keep
+    /// their size goal, anything else is -O2 (Asyncify's output needs it).
+    pub fn wasm_opt_level(&self) -> &'static str {
+        match self
+            .clang_args
+            .iter()
+            .rev()
+            .find(|a| a.starts_with("-O"))
+            .map(String::as_str)
+        {
+            Some("-Os") => "-Os",
+            Some("-Oz") => "-Oz",
+            _ => "-O2",
+        }
+    }
+
+    /// Whether -g asked for names (kept through wasm-opt).
+    pub fn debug_info(&self) -> bool {
+        self.clang_args
+            .iter()
+            .any(|a| a.starts_with("-g") && a != "-g0")
+    }
 }
 
 pub enum Parsed {
@@ -75,6 +106,7 @@ pub fn parse(argv: &[String]) -> Result<Parsed> {
         clang_args: Vec::new(),
         has_inputs: false,
         verbose: false,
+        threads: false,
     };
     let mut args = argv.iter();
     while let Some(arg) = args.next() {
@@ -83,6 +115,9 @@ pub fn parse(argv: &[String]) -> Result<Parsed> {
             "--help" | "-help" | "-h" => return Ok(Parsed::Help),
             "--version" => return Ok(Parsed::Version),
             "-v" => inv.verbose = true,
+            // Not passed on: clang's -pthread means wasm threads (shared
+            // memory), which wasmtime's components do not run.
+            "-pthread" | "-pthreads" | "-mthreads" => inv.threads = true,
             "-o" => match args.next() {
                 Some(out) => inv.output = Some(PathBuf::from(out)),
                 None => bail!("-o needs a file name"),

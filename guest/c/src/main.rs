@@ -82,20 +82,32 @@ fn link(
     let scratch = Scratch::new(&output)?;
     let core = scratch.path.join("core.wasm");
 
-    let status = tools.clang_for_guest(support, inv.verbose, |cmd| {
-        cmd.arg("-nostartfiles");
-        cmd.args(&inv.clang_args);
-        cmd.args(support.library_objects());
-        cmd.args(toolchain::WASI_EMULATIONS.iter().map(|(_, lib)| *lib));
-        // The Winsock library's imports become component imports only if the
-        // linker keeps the bindings' type section; exports stay minimal.
-        cmd.arg("-o").arg(&core);
-    })?;
-    if !status.success() {
-        return Ok(exit_code(status));
+    // Threads cost size and speed (Asyncify), so only a program that
+    // creates them gets them: -pthread says so, or the plain link finds
+    // CreateThread or _beginthreadex called (left undefined, they become
+    // imports of the module) and the program is linked again, threaded.
+    let mut threads = inv.threads;
+    if !threads {
+        let status = link_core(tools, support, inv, &core, false)?;
+        if !status.success() {
+            return Ok(exit_code(status));
+        }
+        threads = creates_threads(&read(&core)?)?;
+        if threads && inv.verbose {
+            eprintln!("winsock-cc: the program creates threads: linking the threaded library");
+        }
     }
-
-    let module = std::fs::read(&core).with_context(|| format!("reading {}", core.display()))?;
+    let module = if threads {
+        let status = link_core(tools, support, inv, &core, true)?;
+        if !status.success() {
+            return Ok(exit_code(status));
+        }
+        let switchable = scratch.path.join("core-asyncify.wasm");
+        asyncify(tools, inv, &core, &switchable)?;
+        read(&switchable)?
+    } else {
+        read(&core)?
+    };
     let component = wit_component::ComponentEncoder::default()
         .validate(true)
         .module(&module)
@@ -121,6 +133,80 @@ fn link(
         );
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn read(path: &Path) -> Result<Vec<u8>> {
+    std::fs::read(path).with_context(|| format!("reading {}", path.display()))
+}
+
+/// Compiles and links the inputs with the plain or the threaded library.
+fn link_core(
+    tools: &toolchain::Toolchain,
+    support: &support::SupportDir,
+    inv: &Invocation,
+    core: &Path,
+    threads: bool,
+) -> Result<std::process::ExitStatus> {
+    tools.clang_for_guest(support, inv.verbose, |cmd| {
+        cmd.arg("-nostartfiles");
+        cmd.arg(tools.linker_flag());
+        cmd.args(&inv.clang_args);
+        if threads && !inv.threads {
+            // The plain link already showed the compiler's warnings.
+            cmd.arg("-w");
+        }
+        cmd.args(support.library_objects(threads));
+        cmd.args(toolchain::WASI_EMULATIONS.iter().map(|(_, lib)| *lib));
+        if !threads {
+            let mut flag = std::ffi::OsString::from("-Wl,--allow-undefined-file=");
+            flag.push(support.thread_entry_points());
+            cmd.arg(flag);
+        }
+        // The Winsock library's imports become component imports only if the
+        // linker keeps the bindings' type section; exports stay minimal.
+        cmd.arg("-o").arg(core);
+    })
+}
+
+/// Whether the plain link left a thread entry point undefined.
+fn creates_threads(module: &[u8]) -> Result<bool> {
+    for payload in wasmparser::Parser::new(0).parse_all(module) {
+        if let wasmparser::Payload::ImportSection(reader) =
+            payload.context("reading the linked module")?
+        {
+            for import in reader.into_imports() {
+                let import = import.context("reading the linked module's imports")?;
+                if import.module == "env" && support::THREAD_ENTRY_POINTS.contains(&import.name) {
+                    return Ok(true);
+                }
+            }
+        }
+    }
+    Ok(false)
+}
+
+/// Binaryen's Asyncify makes the threaded library's switches work: only
+/// what can reach a switch (asyncify.start_unwind) is instrumented, the
+/// scheduler (the bottom of every thread) is left alone, then the module
+/// is optimised (clang's own wasm-opt run is kept off: it would strip the
+/// names the remove-list needs).
+fn asyncify(tools: &toolchain::Toolchain, inv: &Invocation, core: &Path, out: &Path) -> Result<()> {
+    let wasm_opt = toolchain::wasm_opt()?;
+    let mut cmd = std::process::Command::new(&wasm_opt);
+    cmd.arg(core)
+        .arg("--asyncify")
+        .arg("--pass-arg=asyncify-imports@asyncify.start_unwind")
+        .arg("--pass-arg=asyncify-removelist@__ws_threads_run")
+        .arg(inv.wasm_opt_level());
+    if inv.debug_info() {
+        cmd.arg("-g");
+    }
+    cmd.arg("-o").arg(out);
+    let status = tools.run(cmd, inv.verbose)?;
+    if !status.success() {
+        bail!("{} --asyncify failed ({status})", wasm_opt.display());
+    }
+    Ok(())
 }
 
 fn exit_code(status: std::process::ExitStatus) -> ExitCode {

@@ -54,6 +54,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     embed!("lib", "crt.c"),
     embed!("lib", "hooks.c"),
     embed!("lib", "overlapped.c"),
+    embed!("lib", "threads.c"),
     embed!("lib", "start.c"),
     generated!("imports.h"),
     generated!("imports.c"),
@@ -70,8 +71,15 @@ const LIBRARY_SOURCES: &[&str] = &[
     "crt.c",
     "hooks.c",
     "overlapped.c",
+    "threads.c",
     "imports.c",
 ];
+
+/// The library of programs with threads: the same sources built with
+/// `__WS_THREADS` (green threads, per-thread last error, blocking calls
+/// that park their thread) into `lib/threads/`.
+const THREADS_DEFINE: &str = "-D__WS_THREADS";
+const THREADS_DIR: &str = "threads";
 
 /// The spellings MSVC code uses for the headers (Windows' file system does
 /// not care about case; this one does): each becomes a one-line header
@@ -97,6 +105,9 @@ const HEADER_ALIASES: &[(&str, &str)] = &[
     ("MMSystem.h", "mmsystem.h"),
     ("Mmsystem.h", "mmsystem.h"),
 ];
+
+/// What only a program with a second thread calls.
+pub const THREAD_ENTRY_POINTS: &[&str] = &["CreateThread", "_beginthreadex"];
 
 pub struct SupportDir {
     root: PathBuf,
@@ -146,22 +157,30 @@ impl SupportDir {
         let staged = SupportDir {
             root: staging.clone(),
         };
-        for source in LIBRARY_SOURCES {
-            let object = staging
-                .join("lib")
-                .join(Path::new(source).with_extension("o"));
-            let status = tools.clang_for_guest(&staged, verbose, |cmd| {
-                cmd.args(["-O2", "-Wall", "-c"])
-                    .arg(staging.join("lib").join(source))
-                    .arg("-o")
-                    .arg(&object);
-            })?;
-            if !status.success() {
-                bail!(
-                    "compiling the Winsock library ({source}) failed; is the C toolchain complete?"
-                );
+        std::fs::create_dir_all(staging.join("lib").join(THREADS_DIR))?;
+        for threads in [false, true] {
+            for source in LIBRARY_SOURCES {
+                let object = staged.object(source, threads);
+                let status = tools.clang_for_guest(&staged, verbose, |cmd| {
+                    cmd.args(["-O2", "-Wall", "-c"]);
+                    if threads {
+                        cmd.arg(THREADS_DEFINE);
+                    }
+                    cmd.arg(staging.join("lib").join(source))
+                        .arg("-o")
+                        .arg(&object);
+                })?;
+                if !status.success() {
+                    bail!(
+                        "compiling the Winsock library ({source}) failed; is the C toolchain complete?"
+                    );
+                }
             }
         }
+        std::fs::write(
+            staging.join("lib").join("thread-entry-points.txt"),
+            THREAD_ENTRY_POINTS.join("\n") + "\n",
+        )?;
         std::fs::write(staging.join("ready"), b"")?;
         if let Err(error) = std::fs::rename(&staging, &support.root) {
             let _ = std::fs::remove_dir_all(&staging);
@@ -183,14 +202,29 @@ impl SupportDir {
 
     /// The start file, the library and the bindings (with the custom section
     /// that tells the component encoder the winsock:ws2 import types).
-    pub fn library_objects(&self) -> Vec<PathBuf> {
-        let lib = self.root.join("lib");
+    /// `threads`: the threaded build of the library.
+    pub fn library_objects(&self, threads: bool) -> Vec<PathBuf> {
         let mut objects: Vec<PathBuf> = LIBRARY_SOURCES
             .iter()
-            .map(|s| lib.join(Path::new(s).with_extension("o")))
+            .map(|s| self.object(s, threads))
             .collect();
-        objects.push(lib.join("imports_component_type.o"));
+        objects.push(self.root.join("lib").join("imports_component_type.o"));
         objects
+    }
+
+    fn object(&self, source: &str, threads: bool) -> PathBuf {
+        let mut dir = self.root.join("lib");
+        if threads {
+            dir.push(THREADS_DIR);
+        }
+        dir.join(Path::new(source).with_extension("o"))
+    }
+
+    /// The symbols whose use makes a program one with threads: the plain
+    /// link leaves them undefined (imports), which tells winsock-cc to
+    /// link the threaded library instead.
+    pub fn thread_entry_points(&self) -> PathBuf {
+        self.root.join("lib").join("thread-entry-points.txt")
     }
 }
 

@@ -26,6 +26,13 @@ pub const WASI_EMULATIONS: &[(&str, &str)] = &[
 
 pub struct Toolchain {
     pub clang: PathBuf,
+    /// The clang binary itself (symlinks resolved): clang looks for
+    /// helper programs beside it, and must not find Binaryen's wasm-opt.
+    clang_binary: PathBuf,
+    /// wasm-ld, named to clang by absolute path (`-fuse-ld=`).
+    linker: PathBuf,
+    /// PATH for clang without the directories holding a `wasm-opt`.
+    path_without_wasm_opt: OsString,
     sysroot: Option<OsString>,
 }
 
@@ -42,14 +49,43 @@ impl Toolchain {
                 format!("clang not found on PATH; {SETUP}, or set WINSOCK_CC_CLANG")
             })?,
         };
-        let tools = Toolchain {
+        // After an optimised link clang runs `wasm-opt` by itself when it
+        // finds one (beside clang or on PATH): that would change every
+        // program once Binaryen is installed, and undo what the Asyncify
+        // step needs (function names). So clang runs from its real
+        // directory, with PATH cleared of wasm-opt, and gets wasm-ld by
+        // absolute path; winsock-cc runs wasm-opt itself, for threads only.
+        let clang_binary = std::fs::canonicalize(&clang).unwrap_or_else(|_| clang.clone());
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        let path_without_wasm_opt = std::env::join_paths(
+            std::env::split_paths(&path).filter(|dir| !dir.join("wasm-opt").is_file()),
+        )
+        .unwrap_or_default();
+        let mut tools = Toolchain {
             clang,
+            clang_binary,
+            linker: PathBuf::new(),
+            path_without_wasm_opt,
             sysroot: std::env::var_os("WASI_SYSROOT"),
         };
 
-        let ld = tools.query("-print-prog-name=wasm-ld")?;
-        if !Path::new(&ld).is_absolute() && which(&ld).is_none() {
-            bail!("the WebAssembly linker wasm-ld was not found; {SETUP} (wasm-ld is in lld)");
+        // Asked with the user's PATH, as clang itself would look.
+        let ld = tools.query_with_path("-print-prog-name=wasm-ld", &path)?;
+        tools.linker = if Path::new(&ld).is_absolute() {
+            PathBuf::from(&ld)
+        } else {
+            which(&ld).with_context(|| {
+                format!("the WebAssembly linker wasm-ld was not found; {SETUP} (wasm-ld is in lld)")
+            })?
+        };
+        if let Some(dir) = tools.clang_binary.parent()
+            && dir.join("wasm-opt").is_file()
+        {
+            bail!(
+                "{} has a wasm-opt beside it, which clang would run on every program; \
+                 set WINSOCK_CC_CLANG to a clang without one",
+                tools.clang_binary.display()
+            );
         }
         let libc = tools.query("-print-file-name=libc.a")?;
         if !Path::new(&libc).is_absolute() {
@@ -69,7 +105,8 @@ impl Toolchain {
     }
 
     fn base_command(&self) -> Command {
-        let mut cmd = Command::new(&self.clang);
+        let mut cmd = Command::new(&self.clang_binary);
+        cmd.env("PATH", &self.path_without_wasm_opt);
         cmd.arg(TARGET);
         if let Some(sysroot) = &self.sysroot {
             let mut flag = OsString::from("--sysroot=");
@@ -80,8 +117,13 @@ impl Toolchain {
     }
 
     fn query(&self, flag: &str) -> Result<String> {
+        self.query_with_path(flag, &self.path_without_wasm_opt.clone())
+    }
+
+    fn query_with_path(&self, flag: &str, path: &std::ffi::OsStr) -> Result<String> {
         let out = self
             .base_command()
+            .env("PATH", path)
             .arg(flag)
             .output()
             .with_context(|| format!("running {}", self.clang.display()))?;
@@ -117,6 +159,13 @@ impl Toolchain {
         self.run(cmd, verbose)
     }
 
+    /// The flag that names wasm-ld to clang for a link.
+    pub fn linker_flag(&self) -> OsString {
+        let mut flag = OsString::from("-fuse-ld=");
+        flag.push(&self.linker);
+        flag
+    }
+
     pub fn run(&self, mut cmd: Command, verbose: bool) -> Result<ExitStatus> {
         if verbose {
             eprintln!("winsock-cc: {cmd:?}");
@@ -124,6 +173,18 @@ impl Toolchain {
         cmd.status()
             .with_context(|| format!("running {}", self.clang.display()))
     }
+}
+
+const BINARYEN: &str = "install Binaryen's wasm-opt for programs with threads \
+     (on Debian/Ubuntu: apt-get install binaryen; guest/c/install-toolchain.sh does it)";
+
+/// Binaryen's wasm-opt, which the Asyncify step of a program with threads
+/// runs (`WINSOCK_CC_WASM_OPT` picks another).
+pub fn wasm_opt() -> Result<PathBuf> {
+    if let Some(path) = std::env::var_os("WINSOCK_CC_WASM_OPT") {
+        return Ok(PathBuf::from(path));
+    }
+    which("wasm-opt").with_context(|| format!("wasm-opt not found on PATH; {BINARYEN}"))
 }
 
 fn which(name: &str) -> Option<PathBuf> {

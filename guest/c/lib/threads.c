@@ -1,0 +1,765 @@
+/*
+ * Threads for legacy programs (issue 12; SPEC 11): CreateThread,
+ * _beginthreadex and friends as cooperative green threads inside the one
+ * instance, made switchable by Binaryen's Asyncify (winsock-cc runs
+ * `wasm-opt --asyncify` on programs that use threads; this file is only
+ * in the library those programs link, built with __WS_THREADS).
+ *
+ * How a switch works: the running thread calls switch_out(), which starts
+ * an Asyncify unwind into its own buffer; every instrumented frame saves
+ * its locals there and returns, down to run_threads() (left
+ * uninstrumented, it is the bottom of every thread), which stops the
+ * unwind and picks the next thread. Resuming a thread starts a rewind
+ * from its buffer and calls its entry function again: the frames are
+ * rebuilt down to switch_out(), which stops the rewind and returns.
+ * Asyncify restores locals, not globals, so each thread has its own
+ * shadow stack and `__stack_pointer` is saved and restored at every
+ * switch. Nothing instrumented runs between a start_unwind/stop_unwind or
+ * a start_rewind/stop_rewind pair.
+ *
+ * A thread runs until it calls something that waits: a blocking Winsock
+ * call on a blocking socket, a wait, Sleep, SwitchToThread, a contended
+ * EnterCriticalSection. Such a call parks the thread (with what it waits
+ * for: sockets and their events, a deadline, or another thread's action)
+ * and the next runnable thread runs. When every thread is parked, the
+ * scheduler makes one host wait: WSAPoll over every socket a parked
+ * thread waits on, up to the nearest deadline. The host never parks a
+ * thread for a guest thread. A thread that computes without calling any
+ * of those never gives the others a turn (it is cooperative); the host
+ * can still end the instance (teardown does not need the guest's help).
+ */
+#define WIN32_LEAN_AND_MEAN
+#include <windows.h>
+#include <winsock2.h>
+#include <process.h>
+
+#include <errno.h>
+#include <limits.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "imports.h"
+#include "internal.h"
+
+#ifdef __WS_THREADS
+
+/* Binaryen's Asyncify lowers calls to these imports into its own
+ * functions (they never reach the component's imports). */
+__attribute__((import_module("asyncify"), import_name("start_unwind"))) void __ws_asyncify_start_unwind(void *data);
+__attribute__((import_module("asyncify"), import_name("stop_unwind"))) void __ws_asyncify_stop_unwind(void);
+__attribute__((import_module("asyncify"), import_name("start_rewind"))) void __ws_asyncify_start_rewind(void *data);
+__attribute__((import_module("asyncify"), import_name("stop_rewind"))) void __ws_asyncify_stop_rewind(void);
+
+static void *get_stack_pointer(void) {
+    void *sp;
+    __asm__ volatile("global.get __stack_pointer\n\tlocal.set %0" : "=r"(sp));
+    return sp;
+}
+
+static void set_stack_pointer(void *sp) {
+    __asm__ volatile("local.get %0\n\tglobal.set __stack_pointer" : : "r"(sp));
+}
+
+/* A thread's shadow stack when CreateThread's dwStackSize is 0 (Windows
+ * reserves 1 MiB; programs here rarely need more than this), and the
+ * least one gets. */
+#define DEFAULT_STACK_SIZE (256u * 1024u)
+#define MIN_STACK_SIZE (64u * 1024u)
+/* main's, larger: programs keep big buffers in main. */
+#define MAIN_STACK_SIZE (1024u * 1024u)
+/* Where Asyncify keeps a parked thread's frames (the locals of every
+ * function on its call path); a deeper path traps (unreachable). */
+#define UNWIND_BUFFER_SIZE (32u * 1024u)
+#define TLS_SLOTS 64
+/* Thread handles sit apart from event handles (0x40000000 up) and socket
+ * handles (small integers); ids are multiples of 4, as Windows' are. */
+#define THREAD_ID_STEP 4u
+
+enum thread_state { THREAD_NEW, THREAD_RUNNABLE, THREAD_PARKED, THREAD_FINISHED };
+
+struct thread {
+    DWORD id;
+    HANDLE handle; /* an event-table object signalled when the thread ends */
+    bool handle_open;
+    enum thread_state state;
+    LPTHREAD_START_ROUTINE start;
+    void *arg;
+    DWORD exit_code;
+    bool exiting; /* ExitThread: unwind and never resume */
+    char *stack;
+    void *stack_top;
+    void *saved_sp;
+    uint32_t unwind[2]; /* Asyncify's data: current position, end */
+    char *unwind_data;
+    int last_error;
+    void *tls[TLS_SLOTS];
+    /* What a parked thread waits for. */
+    winsock_ws2_sockets_pollfd_t *fds;
+    size_t nfds;
+    ULONGLONG deadline; /* ULLONG_MAX: none */
+    bool object_wait;   /* woken by SetEvent, a thread's end, LeaveCriticalSection */
+    int wake;           /* the park's outcome (PARK_*) */
+};
+
+static struct thread **threads;
+static size_t thread_count, thread_cap;
+static struct thread *current;
+static DWORD next_id = THREAD_ID_STEP;
+static bool tls_used[TLS_SLOTS];
+/* Set by switch_out while unwinding, by resume while rewinding. */
+static bool unwinding, rewinding;
+/* The scheduler's own stack pointer (the bottom of every thread). */
+static void *scheduler_sp;
+/* The main thread's result once it returned or called ExitThread. */
+static int process_exit_code;
+
+/* Outside any thread (before the scheduler starts) there is a record for
+ * the last error all the same. */
+static struct thread bootstrap;
+
+int *__ws_threads_last_error(void) {
+    return current != NULL ? &current->last_error : &bootstrap.last_error;
+}
+
+static struct thread *find_thread_by_handle(HANDLE h) {
+    for (size_t i = 0; i < thread_count; i++)
+        if (threads[i]->handle == h && threads[i]->handle_open) return threads[i];
+    return NULL;
+}
+
+static size_t live_threads(void) {
+    size_t n = 0;
+    for (size_t i = 0; i < thread_count; i++)
+        if (threads[i]->state != THREAD_FINISHED) n++;
+    return n;
+}
+
+/* Only inside a thread: the scheduler itself never parks. True while a
+ * thread is rewound (see switch_out). */
+bool __ws_threads_others(void) {
+    return rewinding || (current != NULL && live_threads() > 1);
+}
+
+bool __ws_threads_rewinding(void) {
+    return rewinding;
+}
+
+/* --- The switch. --- */
+
+/* Leaves the running thread (its state already set); returns when the
+ * scheduler resumes it.
+ *
+ * Measured with Binaryen 108: while a thread is rewound, a branch of the
+ * library on the way to this call may be evaluated again, so every such
+ * branch that reads state another thread can change also tests
+ * `rewinding` (which holds from the scheduler's start_rewind to the
+ * stop_rewind below), to take the way it took when the thread left. */
+__attribute__((noinline)) static void switch_out(void) {
+    if (rewinding) {
+        /* Resumed: the frames are back, the shadow stack pointer too. */
+        rewinding = false;
+        __ws_asyncify_stop_rewind();
+        set_stack_pointer(current->saved_sp);
+        return;
+    }
+    current->saved_sp = get_stack_pointer();
+    current->unwind[0] = (uint32_t)(uintptr_t)current->unwind_data;
+    current->unwind[1] = (uint32_t)(uintptr_t)(current->unwind_data + UNWIND_BUFFER_SIZE);
+    unwinding = true;
+    __ws_asyncify_start_unwind(current->unwind);
+}
+
+static void wake(struct thread *t, int outcome) {
+    if (t->state != THREAD_PARKED) return;
+    t->state = THREAD_RUNNABLE;
+    t->wake = outcome;
+}
+
+int __ws_threads_park(const void *fds, size_t nfds, DWORD ms, bool object_wait) {
+    struct thread *t = current;
+    if (t == NULL) return PARK_READY;
+    t->state = THREAD_PARKED;
+    t->fds = (winsock_ws2_sockets_pollfd_t *)fds;
+    t->nfds = nfds;
+    t->deadline = ms == INFINITE ? ULLONG_MAX : GetTickCount64() + ms;
+    t->object_wait = object_wait;
+    t->wake = PARK_READY;
+    switch_out();
+    t->fds = NULL;
+    t->nfds = 0;
+    return t->wake;
+}
+
+void __ws_threads_yield(void) {
+    if (!rewinding && (current == NULL || live_threads() < 2)) return;
+    current->state = THREAD_RUNNABLE;
+    switch_out();
+}
+
+void __ws_threads_notify_objects(void) {
+    for (size_t i = 0; i < thread_count; i++)
+        if (threads[i]->object_wait) wake(threads[i], PARK_READY);
+}
+
+void __ws_threads_socket_closed(unsigned int s) {
+    for (size_t i = 0; i < thread_count; i++) {
+        struct thread *t = threads[i];
+        if (t->state != THREAD_PARKED || t == current) continue;
+        for (size_t j = 0; j < t->nfds; j++)
+            if (t->fds[j].fd == s) {
+                wake(t, PARK_INTERRUPTED);
+                break;
+            }
+    }
+}
+
+void __ws_threads_interrupt_all(void) {
+    for (size_t i = 0; i < thread_count; i++)
+        if (threads[i] != current) wake(threads[i], PARK_INTERRUPTED);
+}
+
+/* --- The scheduler. --- */
+
+static void finish(struct thread *t, DWORD code) {
+    t->state = THREAD_FINISHED;
+    t->exit_code = code;
+    free(t->stack);
+    t->stack = NULL;
+    free(t->unwind_data);
+    t->unwind_data = NULL;
+    __ws_events_signal_thread_object(t->handle);
+    __ws_threads_notify_objects();
+}
+
+/* Every thread is parked: one host wait over everything they wait on, up
+ * to the nearest deadline; then the threads it concerns are runnable. */
+static void wait_in_host(void) {
+    size_t total = 0;
+    ULONGLONG deadline = ULLONG_MAX;
+    bool anything = false;
+    for (size_t i = 0; i < thread_count; i++) {
+        struct thread *t = threads[i];
+        if (t->state != THREAD_PARKED) continue;
+        total += t->nfds;
+        if (t->deadline < deadline) deadline = t->deadline;
+        if (t->nfds || t->deadline != ULLONG_MAX) anything = true;
+    }
+    if (!anything) {
+        /* Nothing any thread waits on can ever happen (on Windows the
+         * program would hang): the waits fail ERROR_POSSIBLE_DEADLOCK, as
+         * a single-threaded INFINITE wait on nothing does here. */
+        for (size_t i = 0; i < thread_count; i++) wake(threads[i], PARK_DEADLOCK);
+        return;
+    }
+    ULONGLONG now = GetTickCount64();
+    DWORD ms = deadline == ULLONG_MAX ? INFINITE : deadline <= now ? 0 : (DWORD)(deadline - now);
+    bool interrupted = false;
+    if (total == 0) {
+        interrupted = !__ws_pause(ms);
+    } else {
+        winsock_ws2_sockets_pollfd_t *all = malloc(total * sizeof *all);
+        size_t n = 0;
+        for (size_t i = 0; all != NULL && i < thread_count; i++)
+            if (threads[i]->state == THREAD_PARKED)
+                for (size_t j = 0; j < threads[i]->nfds; j++) all[n++] = threads[i]->fds[j];
+        winsock_ws2_sockets_list_pollfd_t list = { all, n };
+        imports_list_s16_t revents = { NULL, 0 };
+        winsock_ws2_types_error_code_t err;
+        int timeout = ms == INFINITE ? -1 : ms > INT_MAX ? INT_MAX : (int)ms;
+        if (all == NULL) {
+            interrupted = !__ws_pause(ms > 100 ? 100 : ms);
+        } else if (winsock_ws2_sockets_wsapoll(&list, timeout, &revents, &err)) {
+            /* Wake the threads whose sockets answered (each tries again). */
+            size_t k = 0;
+            for (size_t i = 0; i < thread_count; i++) {
+                struct thread *t = threads[i];
+                if (t->state != THREAD_PARKED) continue;
+                bool ready = false;
+                for (size_t j = 0; j < t->nfds; j++, k++)
+                    if (k < revents.len && revents.ptr[k] != 0) ready = true;
+                if (ready) wake(t, PARK_READY);
+            }
+            imports_list_s16_free(&revents);
+        } else if (winsock_ws2_lifecycle_error_number(err) == WSAEINTR) {
+            interrupted = true;
+        } else {
+            /* A handle went away under a wait (WSAENOTSOCK): everyone looks
+             * again and meets the error in its own call. */
+            for (size_t i = 0; i < thread_count; i++) wake(threads[i], PARK_READY);
+        }
+        free(all);
+    }
+    if (interrupted) {
+        /* A host-triggered cleanup (SPEC 2, 11): every pending call fails
+         * WSAEINTR. */
+        for (size_t i = 0; i < thread_count; i++) wake(threads[i], PARK_INTERRUPTED);
+        return;
+    }
+    now = GetTickCount64();
+    for (size_t i = 0; i < thread_count; i++)
+        if (threads[i]->state == THREAD_PARKED && threads[i]->deadline <= now) wake(threads[i], PARK_TIMEOUT);
+}
+
+/* A zero-timeout look at what parked threads wait on, so threads that keep
+ * yielding do not starve the ones waiting on sockets. */
+static void poll_parked(void) {
+    size_t total = 0;
+    for (size_t i = 0; i < thread_count; i++)
+        if (threads[i]->state == THREAD_PARKED) total += threads[i]->nfds;
+    ULONGLONG now = GetTickCount64();
+    for (size_t i = 0; i < thread_count; i++)
+        if (threads[i]->state == THREAD_PARKED && threads[i]->deadline <= now) wake(threads[i], PARK_TIMEOUT);
+    if (total == 0) return;
+    winsock_ws2_sockets_pollfd_t *all = malloc(total * sizeof *all);
+    if (all == NULL) return;
+    size_t n = 0;
+    for (size_t i = 0; i < thread_count; i++)
+        if (threads[i]->state == THREAD_PARKED)
+            for (size_t j = 0; j < threads[i]->nfds; j++) all[n++] = threads[i]->fds[j];
+    winsock_ws2_sockets_list_pollfd_t list = { all, n };
+    imports_list_s16_t revents;
+    winsock_ws2_types_error_code_t err;
+    if (winsock_ws2_sockets_wsapoll(&list, 0, &revents, &err)) {
+        size_t k = 0;
+        for (size_t i = 0; i < thread_count; i++) {
+            struct thread *t = threads[i];
+            if (t->state != THREAD_PARKED) continue;
+            bool ready = false;
+            for (size_t j = 0; j < t->nfds; j++, k++)
+                if (k < revents.len && revents.ptr[k] != 0) ready = true;
+            if (ready) wake(t, PARK_READY);
+        }
+        imports_list_s16_free(&revents);
+    } else {
+        for (size_t i = 0; i < thread_count; i++) wake(threads[i], PARK_READY);
+    }
+    free(all);
+}
+
+static struct thread *next_runnable(size_t *cursor) {
+    for (size_t k = 0; k < thread_count; k++) {
+        size_t i = (*cursor + k) % thread_count;
+        struct thread *t = threads[i];
+        if (t->state == THREAD_NEW || t->state == THREAD_RUNNABLE) {
+            *cursor = i + 1;
+            return t;
+        }
+    }
+    return NULL;
+}
+
+/* The bottom of every thread; left uninstrumented by winsock-cc's
+ * Asyncify step (its remove-list names it), so an unwind ends here. */
+__attribute__((noinline)) int __ws_threads_run(void) {
+    size_t cursor = 0;
+    scheduler_sp = get_stack_pointer();
+    for (;;) {
+        if (cursor >= thread_count) poll_parked();
+        struct thread *t = next_runnable(&cursor);
+        if (t == NULL) {
+            cursor = 0;
+            bool any = false;
+            for (size_t i = 0; i < thread_count; i++) any |= threads[i]->state == THREAD_PARKED;
+            if (!any) return process_exit_code;
+            wait_in_host();
+            continue;
+        }
+        current = t;
+        DWORD code;
+        if (t->state == THREAD_NEW) {
+            t->state = THREAD_RUNNABLE;
+            set_stack_pointer(t->stack_top);
+            code = t->start(t->arg);
+        } else {
+            rewinding = true;
+            __ws_asyncify_start_rewind(t->unwind);
+            code = t->start(t->arg);
+        }
+        bool switched = unwinding;
+
+        if (switched) {
+            unwinding = false;
+            __ws_asyncify_stop_unwind();
+        }
+        set_stack_pointer(scheduler_sp);
+        current = NULL;
+        /* Parked or yielding: resumed later. Returned or ExitThread: ends. */
+        if (switched && !t->exiting) continue;
+        if (t->exiting) code = t->exit_code;
+        bool main_thread = t == threads[0];
+        finish(t, code);
+        /* Returning from main ends the process, whatever other threads do
+         * (the C runtime calls exit, as on Windows). */
+        if (main_thread && !t->exiting) return (int)code;
+        if (main_thread) process_exit_code = (int)code;
+        if (live_threads() == 0) return process_exit_code;
+    }
+}
+
+static struct thread *new_thread(LPTHREAD_START_ROUTINE start, void *arg, SIZE_T stack_size, DWORD *error) {
+    struct thread *t = calloc(1, sizeof *t);
+    if (t == NULL) {
+        *error = ERROR_NOT_ENOUGH_MEMORY;
+        return NULL;
+    }
+    if (thread_count == thread_cap) {
+        size_t cap = thread_cap ? thread_cap * 2 : 8;
+        struct thread **grown = realloc(threads, cap * sizeof *grown);
+        if (grown == NULL) {
+            free(t);
+            *error = ERROR_NOT_ENOUGH_MEMORY;
+            return NULL;
+        }
+        threads = grown;
+        thread_cap = cap;
+    }
+    t->unwind_data = malloc(UNWIND_BUFFER_SIZE);
+    t->handle = __ws_events_new_thread_object();
+    if (t->unwind_data == NULL || t->handle == NULL) {
+        free(t->unwind_data);
+        free(t);
+        *error = ERROR_NOT_ENOUGH_MEMORY;
+        return NULL;
+    }
+    {
+        size_t size = stack_size == 0 ? DEFAULT_STACK_SIZE : stack_size < MIN_STACK_SIZE ? MIN_STACK_SIZE : stack_size;
+        size = (size + 15u) & ~(size_t)15u;
+        t->stack = aligned_alloc(16, size);
+        if (t->stack == NULL) {
+            free(t->unwind_data);
+            __ws_events_close_thread_object(t->handle);
+            free(t);
+            *error = ERROR_NOT_ENOUGH_MEMORY;
+            return NULL;
+        }
+        t->stack_top = t->stack + size;
+    }
+    t->id = next_id;
+    next_id += THREAD_ID_STEP;
+    t->handle_open = true;
+    t->state = THREAD_NEW;
+    t->start = start;
+    t->arg = arg;
+    t->exit_code = STILL_ACTIVE;
+    t->deadline = ULLONG_MAX;
+    threads[thread_count++] = t;
+    return t;
+}
+
+extern int __main_void(void);
+
+static DWORD WINAPI main_thread(LPVOID unused) {
+    (void)unused;
+    return (DWORD)__main_void();
+}
+
+int __ws_threads_main(void) {
+    DWORD error;
+    /* The main thread gets a stack of its own too: the scheduler's calls
+     * (host waits, frees) use the program's stack while main is parked,
+     * and would overwrite main's frames there. */
+    struct thread *t = new_thread(main_thread, NULL, MAIN_STACK_SIZE, &error);
+    if (t == NULL) return 1;
+    t->last_error = bootstrap.last_error;
+    return __ws_threads_run();
+}
+
+/* --- The Win32 thread API. --- */
+
+HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwStackSize,
+                           LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter, DWORD dwCreationFlags,
+                           LPDWORD lpThreadId) {
+    DWORD error;
+    (void)lpThreadAttributes; /* nothing inherits handles here */
+    if (lpStartAddress == NULL) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    if (dwCreationFlags & CREATE_SUSPENDED) {
+        /* ResumeThread is not offered: a suspended thread could never run. */
+        SetLastError(ERROR_NOT_SUPPORTED);
+        return NULL;
+    }
+    struct thread *t = new_thread(lpStartAddress, lpParameter, dwStackSize, &error);
+    if (t == NULL) {
+        SetLastError(error);
+        return NULL;
+    }
+    if (lpThreadId != NULL) *lpThreadId = t->id;
+    return t->handle;
+}
+
+struct beginthreadex_start {
+    unsigned(__stdcall *start)(void *);
+    void *arg;
+};
+
+static DWORD WINAPI beginthreadex_trampoline(LPVOID p) {
+    struct beginthreadex_start s = *(struct beginthreadex_start *)p;
+    free(p);
+    return s.start(s.arg);
+}
+
+uintptr_t __cdecl _beginthreadex(void *security, unsigned stack_size, unsigned(__stdcall *start_address)(void *),
+                                 void *arglist, unsigned initflag, unsigned *thrdaddr) {
+    if (start_address == NULL) {
+        errno = EINVAL;
+        return 0;
+    }
+    struct beginthreadex_start *s = malloc(sizeof *s);
+    if (s == NULL) {
+        errno = ENOMEM;
+        return 0;
+    }
+    s->start = start_address;
+    s->arg = arglist;
+    DWORD id = 0;
+    HANDLE h = CreateThread(security, stack_size, beginthreadex_trampoline, s, initflag, &id);
+    if (h == NULL) {
+        free(s);
+        errno = GetLastError() == ERROR_NOT_ENOUGH_MEMORY ? ENOMEM : EINVAL;
+        return 0;
+    }
+    if (thrdaddr != NULL) *thrdaddr = id;
+    return (uintptr_t)h;
+}
+
+void WINAPI ExitThread(DWORD dwExitCode) {
+    if (current == NULL) exit((int)dwExitCode);
+    current->exiting = true;
+    current->exit_code = dwExitCode;
+    current->state = THREAD_RUNNABLE;
+    switch_out(); /* never resumed */
+    __builtin_unreachable();
+}
+
+void __cdecl _endthreadex(unsigned retval) {
+    ExitThread(retval);
+}
+
+DWORD WINAPI GetCurrentThreadId(void) {
+    return current != NULL ? current->id : THREAD_ID_STEP;
+}
+
+BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode) {
+    struct thread *t = find_thread_by_handle(hThread);
+    if (t == NULL) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
+    if (lpExitCode == NULL || !__ws_in_memory(lpExitCode, sizeof *lpExitCode)) {
+        SetLastError(ERROR_NOACCESS);
+        return FALSE;
+    }
+    *lpExitCode = t->state == THREAD_FINISHED ? t->exit_code : STILL_ACTIVE;
+    return TRUE;
+}
+
+void __ws_threads_handle_closed(HANDLE h) {
+    struct thread *t = find_thread_by_handle(h);
+    if (t != NULL) t->handle_open = false;
+}
+
+BOOL WINAPI SwitchToThread(void) {
+    bool others = false;
+    for (size_t i = 0; i < thread_count; i++)
+        if (threads[i] != current && (threads[i]->state == THREAD_RUNNABLE || threads[i]->state == THREAD_NEW))
+            others = true;
+    __ws_threads_yield();
+    return others;
+}
+
+/* --- Critical sections: cooperative, so Enter parks while another thread
+ * owns the section; the owner may enter again (recursion). --- */
+
+void WINAPI InitializeCriticalSection(LPCRITICAL_SECTION cs) {
+    memset(cs, 0, sizeof *cs);
+}
+
+BOOL WINAPI InitializeCriticalSectionAndSpinCount(LPCRITICAL_SECTION cs, DWORD spin) {
+    InitializeCriticalSection(cs);
+    cs->SpinCount = spin;
+    return TRUE;
+}
+
+BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION cs) {
+    HANDLE me = (HANDLE)(uintptr_t)GetCurrentThreadId();
+    if (cs->RecursionCount > 0 && cs->OwningThread != me) return FALSE;
+    cs->OwningThread = me;
+    cs->RecursionCount++;
+    return TRUE;
+}
+
+void WINAPI EnterCriticalSection(LPCRITICAL_SECTION cs) {
+    /* A rewound thread goes back into its park (see switch_out). */
+    while (rewinding || !TryEnterCriticalSection(cs)) __ws_threads_park(NULL, 0, INFINITE, true);
+}
+
+void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION cs) {
+    if (cs->RecursionCount <= 0 || cs->OwningThread != (HANDLE)(uintptr_t)GetCurrentThreadId()) return;
+    if (--cs->RecursionCount == 0) {
+        cs->OwningThread = NULL;
+        /* Whoever waits for it looks again. */
+        __ws_threads_notify_objects();
+    }
+}
+
+void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION cs) {
+    memset(cs, 0, sizeof *cs);
+}
+
+/* --- Thread-local storage. --- */
+
+DWORD WINAPI TlsAlloc(void) {
+    for (DWORD i = 0; i < TLS_SLOTS; i++)
+        if (!tls_used[i]) {
+            tls_used[i] = true;
+            for (size_t k = 0; k < thread_count; k++) threads[k]->tls[i] = NULL;
+            bootstrap.tls[i] = NULL;
+            return i;
+        }
+    SetLastError(ERROR_NO_MORE_ITEMS);
+    return TLS_OUT_OF_INDEXES;
+}
+
+static void **tls_slot(DWORD index) {
+    if (index >= TLS_SLOTS || !tls_used[index]) return NULL;
+    return current != NULL ? &current->tls[index] : &bootstrap.tls[index];
+}
+
+LPVOID WINAPI TlsGetValue(DWORD dwTlsIndex) {
+    void **slot = tls_slot(dwTlsIndex);
+    if (slot == NULL) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    /* Windows clears the last error on success, so that a NULL value can
+     * be told from a failure. */
+    SetLastError(ERROR_SUCCESS);
+    return *slot;
+}
+
+BOOL WINAPI TlsSetValue(DWORD dwTlsIndex, LPVOID lpTlsValue) {
+    void **slot = tls_slot(dwTlsIndex);
+    if (slot == NULL) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    *slot = lpTlsValue;
+    return TRUE;
+}
+
+BOOL WINAPI TlsFree(DWORD dwTlsIndex) {
+    if (dwTlsIndex >= TLS_SLOTS || !tls_used[dwTlsIndex]) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    tls_used[dwTlsIndex] = false;
+    return TRUE;
+}
+
+#else /* !__WS_THREADS */
+
+/* --- Programs that never create a thread (no CreateThread or
+ * _beginthreadex, no -pthread) link this: one thread, no Asyncify, and
+ * only what they call of it. --- */
+
+#define MAIN_THREAD_ID 4u
+#define TLS_SLOTS 64
+
+static bool tls_used[TLS_SLOTS];
+static void *tls_values[TLS_SLOTS];
+
+/* The only thread ending ends the program with its code, as on Windows. */
+void WINAPI ExitThread(DWORD dwExitCode) {
+    exit((int)dwExitCode);
+}
+
+void __cdecl _endthreadex(unsigned retval) {
+    exit((int)retval);
+}
+
+DWORD WINAPI GetCurrentThreadId(void) {
+    return MAIN_THREAD_ID;
+}
+
+/* No thread handle can exist. */
+BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode) {
+    (void)hThread, (void)lpExitCode;
+    SetLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+}
+
+BOOL WINAPI SwitchToThread(void) {
+    return FALSE;
+}
+
+void WINAPI InitializeCriticalSection(LPCRITICAL_SECTION cs) {
+    memset(cs, 0, sizeof *cs);
+}
+
+BOOL WINAPI InitializeCriticalSectionAndSpinCount(LPCRITICAL_SECTION cs, DWORD spin) {
+    InitializeCriticalSection(cs);
+    cs->SpinCount = spin;
+    return TRUE;
+}
+
+/* One thread: the section is always free or already its own. */
+BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION cs) {
+    cs->OwningThread = (HANDLE)(uintptr_t)MAIN_THREAD_ID;
+    cs->RecursionCount++;
+    return TRUE;
+}
+
+void WINAPI EnterCriticalSection(LPCRITICAL_SECTION cs) {
+    TryEnterCriticalSection(cs);
+}
+
+void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION cs) {
+    if (cs->RecursionCount > 0 && --cs->RecursionCount == 0) cs->OwningThread = NULL;
+}
+
+void WINAPI DeleteCriticalSection(LPCRITICAL_SECTION cs) {
+    memset(cs, 0, sizeof *cs);
+}
+
+DWORD WINAPI TlsAlloc(void) {
+    for (DWORD i = 0; i < TLS_SLOTS; i++)
+        if (!tls_used[i]) {
+            tls_used[i] = true;
+            tls_values[i] = NULL;
+            return i;
+        }
+    SetLastError(ERROR_NO_MORE_ITEMS);
+    return TLS_OUT_OF_INDEXES;
+}
+
+LPVOID WINAPI TlsGetValue(DWORD dwTlsIndex) {
+    if (dwTlsIndex >= TLS_SLOTS || !tls_used[dwTlsIndex]) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return NULL;
+    }
+    SetLastError(ERROR_SUCCESS);
+    return tls_values[dwTlsIndex];
+}
+
+BOOL WINAPI TlsSetValue(DWORD dwTlsIndex, LPVOID lpTlsValue) {
+    if (dwTlsIndex >= TLS_SLOTS || !tls_used[dwTlsIndex]) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    tls_values[dwTlsIndex] = lpTlsValue;
+    return TRUE;
+}
+
+BOOL WINAPI TlsFree(DWORD dwTlsIndex) {
+    if (dwTlsIndex >= TLS_SLOTS || !tls_used[dwTlsIndex]) {
+        SetLastError(ERROR_INVALID_PARAMETER);
+        return FALSE;
+    }
+    tls_used[dwTlsIndex] = false;
+    return TRUE;
+}
+
+#endif /* __WS_THREADS */
