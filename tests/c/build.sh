@@ -22,3 +22,4 @@ done
 "$cc" -O2 -Wall examples/c/echo-server/echo_server.c -o "$out/c-echo-server.wasm" -lws2_32
 "$cc" -O2 -Wall examples/c/http-client/http_client.c -o "$out/c-http-client.wasm" -lws2_32
 "$cc" -O2 -Wall examples/c/event-select-server/event_select_server.c -o "$out/c-event-select-server.wasm" -lws2_32
+"$cc" -O2 -Wall examples/c/thread-server/thread_server.c -o "$out/c-thread-server.wasm" -lws2_32

@@ -224,6 +224,157 @@ fn host_teardown_during_an_alertable_wait_resets_the_peer() {
     );
 }
 
+// --- Threads (issue 12; SPEC 11): cooperative green threads, blocking
+// calls that park only their thread, and what closesocket, the final
+// WSACleanup and the host do to threads blocked in Winsock calls. ---
+
+#[test]
+fn c_thread_server_serves_50_concurrent_native_clients() {
+    let guest = spawn(
+        "c-thread-server",
+        &["127.0.0.1", "0", "--max-clients", "50"],
+        GuestConfig::default(),
+    );
+    let line = guest.wait_for_line("listening on ", T);
+    let addr = line.trim_start_matches("listening on ").trim().to_string();
+    // Fifty clients at once, each sending in two halves with a pause
+    // between: the server's threads are all blocked in recv together.
+    let clients: Vec<_> = (0..50u32)
+        .map(|i| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let mut c = TcpStream::connect(&addr).unwrap();
+                let msg: Vec<u8> = (0..40_000u32)
+                    .map(|b| (b.wrapping_mul(i + 3) ^ i) as u8)
+                    .collect();
+                c.write_all(&msg[..20_000]).unwrap();
+                std::thread::sleep(Duration::from_millis(200));
+                c.write_all(&msg[20_000..]).unwrap();
+                c.shutdown(Shutdown::Write).unwrap();
+                let (back, end) = read_to_end(&mut c, T);
+                assert!(
+                    back == msg,
+                    "client {i} got {} bytes back, not its 40000",
+                    back.len()
+                );
+                assert_eq!(end, PeerEnd::Eof);
+            })
+        })
+        .collect();
+    for c in clients {
+        c.join().unwrap();
+    }
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
+    let stats = out
+        .lines()
+        .find(|l| l.starts_with("served "))
+        .unwrap_or_else(|| panic!("no statistics:\n{out}"));
+    assert!(
+        stats.starts_with("served 50 clients, 2000000 bytes, at most "),
+        "{stats}"
+    );
+    let most: u32 = stats
+        .rsplit("at most ")
+        .next()
+        .unwrap()
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!(
+        most > 10,
+        "only {most} clients were served at once: {stats}"
+    );
+}
+
+/// Starts tests/c/peers/threads_peer.c in `mode` against native peers;
+/// returns once its threads are blocked ("ready" on the first connection).
+fn threads_peer(mode: &str, extra: &[&str], connections: usize) -> (RunningGuest, Vec<TcpStream>) {
+    let (l, port) = listener();
+    let port = port.to_string();
+    let mut args = vec![mode, port.as_str()];
+    args.extend_from_slice(extra);
+    let guest = spawn("c-threads-peer", &args, conformance_config());
+    let peers: Vec<TcpStream> = (0..connections)
+        .map(|_| accept_within(&l, T).expect("the guest connects"))
+        .collect();
+    let mut ready = [0u8; 5];
+    (&peers[0]).read_exact(&mut ready).unwrap();
+    assert_eq!(&ready, b"ready");
+    (guest, peers)
+}
+
+#[test]
+fn closesocket_from_another_thread_ends_a_blocked_recv_with_wsaeintr() {
+    let (guest, mut peers) = threads_peer("close-recv", &[], 1);
+    let (_, end) = read_to_end(&mut peers[0], T);
+    assert_eq!(end, PeerEnd::Eof, "a graceful close");
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
+    assert_lines(
+        &out,
+        &[
+            "ready",
+            "closesocket from main: 0",
+            "recv: -1 10004",
+            "thread ended: 0",
+        ],
+    );
+}
+
+#[test]
+fn final_cleanup_ends_blocked_accept_recv_and_event_wait_in_other_threads() {
+    let (guest, mut peers) = threads_peer("cleanup", &[], 2);
+    for peer in &mut peers {
+        let (_, end) = read_to_end(peer, T);
+        assert_eq!(end, PeerEnd::Reset);
+    }
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
+    assert_lines(&out, &["ready", "WSACleanup: 0"]);
+    for line in [
+        "accept: -1 10004",
+        "recv: -1 10004",
+        "wait: 0xffffffff 10004",
+        "threads ended: 0",
+    ] {
+        assert!(out.lines().any(|l| l == line), "no {line:?} in:\n{out}");
+    }
+}
+
+#[test]
+fn host_teardown_resets_the_peers_of_many_blocked_threads() {
+    let (guest, mut peers) = threads_peer("many", &["20"], 21);
+    guest.control.teardown();
+    for peer in &mut peers {
+        let (_, end) = read_to_end(peer, T);
+        assert_eq!(end, PeerEnd::Reset);
+    }
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::TornDown), "{exit:?}\n{out}");
+}
+
+#[test]
+fn host_teardown_ends_a_thread_that_computes_without_calls() {
+    let (guest, mut peers) = threads_peer("spin", &[], 1);
+    // The spinning thread never gives main its turn back.
+    std::thread::sleep(Duration::from_millis(200));
+    assert!(!guest.stdout().contains("main ran again"));
+    let start = std::time::Instant::now();
+    guest.control.teardown();
+    let (_, end) = read_to_end(&mut peers[0], T);
+    assert_eq!(end, PeerEnd::Reset);
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::TornDown), "{exit:?}\n{out}");
+    assert!(
+        start.elapsed() < Duration::from_secs(2),
+        "teardown took {:?}",
+        start.elapsed()
+    );
+}
+
 // --- Header hygiene (issue 10): each header legacy code includes beside
 // Winsock, before and after <winsock2.h>, with -Wall -Wextra -Werror. ---
 

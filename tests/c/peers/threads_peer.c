@@ -1,0 +1,128 @@
+/* Threads blocked in Winsock calls against native peers (issue 12; SPEC
+ * 11): what closesocket from another thread, the final WSACleanup and the
+ * host do to them, and what the peers see.
+ *
+ *   threads_peer MODE PORT [N]
+ *   close-recv: thread B blocks in recv on a socket connected to the peer;
+ *     main closes that socket: B's recv fails WSAEINTR.
+ *   cleanup: three threads block in accept (on a listener of the guest's),
+ *     recv (connected to the peer) and WSAWaitForMultipleEvents (an event
+ *     selected for FD_READ on a second connection to the peer); main calls
+ *     WSACleanup: all three fail WSAEINTR and both connections are reset.
+ *   many: N threads block in recv on N connections to the peer until the
+ *     host ends the instance.
+ *   spin: a thread computes forever without calling anything.
+ * Each mode writes "ready" on its first connection (and prints it) once
+ * its threads are blocked. */
+#include <winsock2.h>
+#include <windows.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+static SOCKADDR_IN peer;
+static SOCKET listener, conn1, conn2;
+static WSAEVENT readable;
+
+static SOCKET connect_peer(void) {
+    SOCKET s = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+    if (s == INVALID_SOCKET || connect(s, (SOCKADDR *)&peer, sizeof peer) == SOCKET_ERROR) {
+        printf("connect failed: %d\n", WSAGetLastError());
+        exit(1);
+    }
+    return s;
+}
+
+static DWORD WINAPI blocked_recv(LPVOID param) {
+    SOCKET s = (SOCKET)(UINT_PTR)param;
+    char buf[16];
+    int r = recv(s, buf, sizeof buf, 0);
+    printf("recv: %d %d\n", r, WSAGetLastError());
+    return 0;
+}
+
+static DWORD WINAPI blocked_accept(LPVOID param) {
+    (void)param;
+    SOCKET s = accept(listener, NULL, NULL);
+    printf("accept: %d %d\n", s == INVALID_SOCKET ? -1 : 0, WSAGetLastError());
+    return 0;
+}
+
+static DWORD WINAPI blocked_wait(LPVOID param) {
+    (void)param;
+    DWORD r = WSAWaitForMultipleEvents(1, &readable, FALSE, WSA_INFINITE, FALSE);
+    printf("wait: %#lx %d\n", r, WSAGetLastError());
+    return 0;
+}
+
+static volatile unsigned long spins;
+
+static DWORD WINAPI computes(LPVOID param) {
+    (void)param;
+    for (;;) spins++;
+}
+
+static void ready(SOCKET s) {
+    /* Let every other thread run into its blocking call first. */
+    Sleep(100);
+    send(s, "ready", 5, 0);
+    printf("ready\n");
+}
+
+int main(int argc, char **argv) {
+    WSADATA d;
+    if (argc < 3) {
+        fprintf(stderr, "usage: threads_peer close-recv|cleanup|many|spin PORT [N]\n");
+        return 2;
+    }
+    setvbuf(stdout, NULL, _IONBF, 0);
+    WSAStartup(MAKEWORD(2, 2), &d);
+    memset(&peer, 0, sizeof peer);
+    peer.sin_family = AF_INET;
+    peer.sin_port = htons((u_short)atoi(argv[2]));
+    peer.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const char *mode = argv[1];
+
+    if (strcmp(mode, "close-recv") == 0) {
+        conn1 = connect_peer();
+        HANDLE b = CreateThread(NULL, 0, blocked_recv, (LPVOID)(UINT_PTR)conn1, 0, NULL);
+        ready(conn1);
+        printf("closesocket from main: %d\n", closesocket(conn1));
+        printf("thread ended: %lu\n", WaitForSingleObject(b, 5000));
+        CloseHandle(b);
+    } else if (strcmp(mode, "cleanup") == 0) {
+        SOCKADDR_IN any;
+        memset(&any, 0, sizeof any);
+        any.sin_family = AF_INET;
+        any.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+        listener = socket(AF_INET, SOCK_STREAM, IPPROTO_TCP);
+        bind(listener, (SOCKADDR *)&any, sizeof any);
+        listen(listener, 4);
+        conn1 = connect_peer();
+        conn2 = connect_peer();
+        readable = WSACreateEvent();
+        WSAEventSelect(conn2, readable, FD_READ);
+        HANDLE t[3];
+        t[0] = CreateThread(NULL, 0, blocked_accept, NULL, 0, NULL);
+        t[1] = CreateThread(NULL, 0, blocked_recv, (LPVOID)(UINT_PTR)conn1, 0, NULL);
+        t[2] = CreateThread(NULL, 0, blocked_wait, NULL, 0, NULL);
+        ready(conn1);
+        printf("WSACleanup: %d\n", WSACleanup());
+        printf("threads ended: %lu\n", WaitForMultipleObjects(3, t, TRUE, 5000));
+    } else if (strcmp(mode, "many") == 0) {
+        int n = argc > 3 ? atoi(argv[3]) : 10;
+        conn1 = connect_peer();
+        for (int i = 0; i < n; i++)
+            CloseHandle(CreateThread(NULL, 0, blocked_recv, (LPVOID)(UINT_PTR)connect_peer(), 0, NULL));
+        ready(conn1);
+        Sleep(INFINITE);
+    } else if (strcmp(mode, "spin") == 0) {
+        conn1 = connect_peer();
+        CloseHandle(CreateThread(NULL, 0, computes, NULL, 0, NULL));
+        send(conn1, "ready", 5, 0);
+        printf("ready\n");
+        Sleep(10); /* the spinner runs and never gives the turn back */
+        printf("main ran again\n");
+    }
+    return 0;
+}
