@@ -781,3 +781,62 @@ fn winsock_cc_names_a_missing_toolchain() {
     assert!(out.contains("wasi-libc"), "{out}");
     std::fs::remove_dir_all(&dir).unwrap();
 }
+
+const THREAD_MAIN: &str = "#include <windows.h>\n\
+#include <stdio.h>\n\
+static DWORD WINAPI run(LPVOID p) { return (DWORD)(UINT_PTR)p; }\n\
+int main(void) {\n\
+    DWORD code = 0;\n\
+    HANDLE h = CreateThread(NULL, 0, run, (LPVOID)3, 0, NULL);\n\
+    WaitForSingleObject(h, INFINITE);\n\
+    GetExitCodeThread(h, &code);\n\
+    printf(\"exit code %lu\\n\", code);\n\
+    return 0;\n\
+}\n";
+
+/// Whether a component's core module went through Asyncify (its exports).
+fn switchable(component: &Path) -> bool {
+    let bytes = std::fs::read(component).unwrap();
+    bytes.windows(21).any(|w| w == b"asyncify_start_unwind")
+}
+
+#[test]
+fn winsock_cc_builds_with_threads_only_programs_that_create_them() {
+    let dir = scratch("threads");
+    std::fs::write(dir.join("main.c"), TWO_FILES_MAIN).unwrap();
+    std::fs::write(dir.join("helper.c"), TWO_FILES_HELPER).unwrap();
+    std::fs::write(dir.join("threads.c"), THREAD_MAIN).unwrap();
+    // Without threads: no Asyncify, whatever wasm-opt is on PATH.
+    let (code, out) = winsock_cc(
+        &["-O2", "main.c", "helper.c", "-o", "plain.wasm"],
+        &dir,
+        &[],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(!switchable(&dir.join("plain.wasm")));
+    // -pthread asks for it.
+    let (code, out) = winsock_cc(
+        &["-O2", "-pthread", "main.c", "helper.c", "-o", "forced.wasm"],
+        &dir,
+        &[],
+    );
+    assert_eq!(code, 0, "{out}");
+    assert!(switchable(&dir.join("forced.wasm")));
+    // CreateThread is enough, and the program runs.
+    let (code, out) = winsock_cc(&["-O2", "-v", "threads.c", "-o", "auto.wasm"], &dir, &[]);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("the program creates threads"), "{out}");
+    assert!(switchable(&dir.join("auto.wasm")));
+    let (code, stdout, stderr) = winsock_run(&[dir.join("auto.wasm").to_str().unwrap()]);
+    assert_eq!((code, stdout.as_str()), (0, "exit code 3\n"), "{stderr}");
+    // Without Binaryen, the missing piece is named.
+    let (code, out) = winsock_cc(
+        &["threads.c", "-o", "none.wasm"],
+        &dir,
+        &[("WINSOCK_CC_WASM_OPT", "/nonexistent/wasm-opt")],
+    );
+    assert_ne!(code, 0);
+    assert!(out.contains("apt-get install binaryen"), "{out}");
+    assert!(!dir.join("none.wasm").exists());
+    std::fs::remove_dir_all(&dir).unwrap();
+}

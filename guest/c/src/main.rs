@@ -103,7 +103,7 @@ fn link(
             return Ok(exit_code(status));
         }
         let switchable = scratch.path.join("core-asyncify.wasm");
-        asyncify(tools, inv, &core, &switchable)?;
+        asyncify(inv, &core, &switchable)?;
         read(&switchable)?
     } else {
         read(&core)?
@@ -190,7 +190,7 @@ fn creates_threads(module: &[u8]) -> Result<bool> {
 /// scheduler (the bottom of every thread) is left alone, then the module
 /// is optimised (clang's own wasm-opt run is kept off: it would strip the
 /// names the remove-list needs).
-fn asyncify(tools: &toolchain::Toolchain, inv: &Invocation, core: &Path, out: &Path) -> Result<()> {
+fn asyncify(inv: &Invocation, core: &Path, out: &Path) -> Result<()> {
     let wasm_opt = toolchain::wasm_opt()?;
     let mut cmd = std::process::Command::new(&wasm_opt);
     cmd.arg(core)
@@ -202,7 +202,16 @@ fn asyncify(tools: &toolchain::Toolchain, inv: &Invocation, core: &Path, out: &P
         cmd.arg("-g");
     }
     cmd.arg("-o").arg(out);
-    let status = tools.run(cmd, inv.verbose)?;
+    if inv.verbose {
+        eprintln!("winsock-cc: {cmd:?}");
+    }
+    let status = cmd.status().with_context(|| {
+        format!(
+            "running {} (Binaryen's wasm-opt, for the program's threads; \
+             apt-get install binaryen, or set WINSOCK_CC_WASM_OPT)",
+            wasm_opt.display()
+        )
+    })?;
     if !status.success() {
         bail!("{} --asyncify failed ({status})", wasm_opt.display());
     }
