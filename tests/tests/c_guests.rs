@@ -345,6 +345,25 @@ fn final_cleanup_ends_blocked_accept_recv_and_event_wait_in_other_threads() {
 }
 
 #[test]
+fn select_and_wsapoll_without_timeout_park_only_their_thread() {
+    let (guest, mut peers) = threads_peer("select-poll", &[], 2);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(!guest.stdout().contains("select:"), "select ended early");
+    for peer in &mut peers {
+        peer.write_all(b"data").unwrap();
+    }
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
+    for line in [
+        "select: 1 1",
+        "poll: 1 0x100",
+        "main ran while they waited: 1",
+    ] {
+        assert!(out.lines().any(|l| l == line), "no {line:?} in:\n{out}");
+    }
+}
+
+#[test]
 fn host_teardown_resets_the_peers_of_many_blocked_threads() {
     let (guest, mut peers) = threads_peer("many", &["20"], 21);
     guest.control.teardown();

@@ -625,6 +625,9 @@ static void set_out(fd_set *set, const winsock_ws2_sockets_list_socket_handle_t 
 
 static int select_call(fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout);
 static int select_hooked(fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout);
+#ifdef __WS_THREADS
+static int select_parked(fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout);
+#endif
 
 int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout) {
     (void)nfds; /* ignored, as Windows ignores it (SPEC 7) */
@@ -633,6 +636,13 @@ int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds
     if (__ws_hook_installed() && (timeout == NULL || (in_memory(timeout, sizeof *timeout) &&
                                                       (timeout->tv_sec > 0 || timeout->tv_usec > 0))))
         return select_hooked(readfds, writefds, exceptfds, timeout);
+#ifdef __WS_THREADS
+    /* With other threads, a select that waits parks only its thread
+     * (SPEC 11). */
+    if (__ws_threads_others() && (timeout == NULL || (in_memory(timeout, sizeof *timeout) &&
+                                                      (timeout->tv_sec > 0 || timeout->tv_usec > 0))))
+        return select_parked(readfds, writefds, exceptfds, timeout);
+#endif
     return select_call(readfds, writefds, exceptfds, timeout);
 }
 
@@ -658,6 +668,31 @@ static int select_call(fd_set *readfds, fd_set *writefds, fd_set *exceptfds, con
     return succeed(total);
 }
 
+#ifdef __WS_THREADS
+/* With other threads, a WSAPoll that waits parks only its thread (SPEC
+ * 11): zero-timeout polls, and the thread parked on the same list between
+ * them. *parked_error: WSAEINTR when closesocket from another thread or a
+ * cleanup ended the wait. Branches that read what other threads change
+ * also test __ws_threads_rewinding (threads.c, switch_out). */
+static bool poll_parked(winsock_ws2_sockets_list_pollfd_t *list, INT timeout, imports_list_s16_t *revents,
+                        wit_error *err, int *parked_error) {
+    ULONGLONG start = GetTickCount64();
+    for (;;) {
+        if (!winsock_ws2_sockets_wsapoll(list, 0, revents, err)) return false;
+        bool any = false;
+        for (size_t i = 0; i < revents->len; i++) any |= revents->ptr[i] != 0;
+        ULONGLONG elapsed = GetTickCount64() - start;
+        if (!__ws_threads_rewinding() && (any || (timeout > 0 && elapsed >= (ULONGLONG)timeout))) return true;
+        imports_list_s16_free(revents);
+        DWORD left = timeout < 0 ? INFINITE : (DWORD)((ULONGLONG)timeout - elapsed);
+        if (__ws_threads_park(list->ptr, list->len, left, false) == PARK_INTERRUPTED) {
+            *parked_error = WSAEINTR;
+            return false;
+        }
+    }
+}
+#endif
+
 int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout) {
     winsock_ws2_sockets_list_pollfd_t list;
     imports_list_s16_t revents;
@@ -671,8 +706,16 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout) {
         list.ptr[i].fd = fdArray[i].fd;
         list.ptr[i].events = fdArray[i].events;
     }
+#ifdef __WS_THREADS
+    int parked_error = 0;
+    bool ok = timeout != 0 && __ws_threads_others() ? poll_parked(&list, timeout, &revents, &err, &parked_error)
+                                                    : winsock_ws2_sockets_wsapoll(&list, timeout, &revents, &err);
+    free(list.ptr);
+    if (parked_error) return fail(parked_error);
+#else
     bool ok = winsock_ws2_sockets_wsapoll(&list, timeout, &revents, &err);
     free(list.ptr);
+#endif
     if (!ok) {
         /* Every entry was invalid (SPEC 7): each still gets POLLNVAL. */
         if (wsa_number(err) == WSAENOTSOCK)
@@ -1540,3 +1583,55 @@ static int select_hooked(fd_set *readfds, fd_set *writefds, fd_set *exceptfds, c
     for (int i = 0; i < 3; i++) free(h.sets[i].handles);
     return r;
 }
+
+#ifdef __WS_THREADS
+/* select while other threads exist (SPEC 11): zero-timeout selects on the
+ * same sets, this thread parked on their sockets between them (read:
+ * POLLRDNORM, write: POLLWRNORM, except: POLLRDBAND; errors and hang-ups
+ * always wake it). */
+static int select_parked(fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout) {
+    static const SHORT interest[3] = { POLLRDNORM, POLLWRNORM, POLLRDBAND };
+    struct hooked_select h = { { { NULL, 0, NULL }, { NULL, 0, NULL }, { NULL, 0, NULL } } };
+    winsock_ws2_sockets_pollfd_t *fds = NULL;
+    int r;
+    if (timeout != NULL && (timeout->tv_sec < 0 || timeout->tv_usec < 0)) return fail(WSAEINVAL);
+    if (!copy_set(readfds, &h.sets[0]) || !copy_set(writefds, &h.sets[1]) || !copy_set(exceptfds, &h.sets[2])) {
+        r = fail(WSAEFAULT);
+        goto done;
+    }
+    DWORD ms = INFINITE;
+    if (timeout != NULL) {
+        unsigned long long total = (unsigned long long)timeout->tv_sec * 1000u + (timeout->tv_usec + 999) / 1000;
+        ms = total > 0xfffffffeu ? 0xfffffffeu : (DWORD)total;
+    }
+    size_t n = 0;
+    fds = malloc((h.sets[0].count + h.sets[1].count + h.sets[2].count + 1) * sizeof *fds);
+    if (fds == NULL) {
+        r = fail(WSAENOBUFS);
+        goto done;
+    }
+    for (int i = 0; i < 3; i++)
+        for (u_int j = 0; j < h.sets[i].count; j++) {
+            fds[n].fd = (uint32_t)h.sets[i].handles[j];
+            fds[n].events = interest[i];
+            n++;
+        }
+    ULONGLONG start = GetTickCount64();
+    for (;;) {
+        bool again = false;
+        r = select_try(&h, &again);
+        ULONGLONG elapsed = GetTickCount64() - start;
+        /* Its timeout is a result of 0 with the sets emptied. */
+        if (!__ws_threads_rewinding() && (!again || (ms != INFINITE && elapsed >= ms))) break;
+        DWORD left = ms == INFINITE ? INFINITE : (DWORD)(ms - elapsed);
+        if (__ws_threads_park(fds, n, left, false) == PARK_INTERRUPTED) {
+            r = fail(WSAEINTR);
+            break;
+        }
+    }
+done:
+    free(fds);
+    for (int i = 0; i < 3; i++) free(h.sets[i].handles);
+    return r;
+}
+#endif

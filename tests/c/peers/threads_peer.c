@@ -12,6 +12,9 @@
  *   many: N threads block in recv on N connections to the peer until the
  *     host ends the instance.
  *   spin: a thread computes forever without calling anything.
+ *   select-poll: thread A waits in select (no timeout) on one connection,
+ *     thread B in WSAPoll (no timeout) on a second; main keeps running
+ *     (Sleep(10) in a loop) until the peer's data wakes them.
  * Each mode writes "ready" on its first connection (and prints it) once
  * its threads are blocked. */
 #include <winsock2.h>
@@ -52,6 +55,27 @@ static DWORD WINAPI blocked_wait(LPVOID param) {
     (void)param;
     DWORD r = WSAWaitForMultipleEvents(1, &readable, FALSE, WSA_INFINITE, FALSE);
     printf("wait: %#lx %d\n", r, WSAGetLastError());
+    return 0;
+}
+
+static DWORD WINAPI blocked_select(LPVOID param) {
+    (void)param;
+    fd_set readable_set;
+    FD_ZERO(&readable_set);
+    FD_SET(conn1, &readable_set);
+    int r = select(0, &readable_set, NULL, NULL, NULL);
+    printf("select: %d %d\n", r, FD_ISSET(conn1, &readable_set) ? 1 : 0);
+    return 0;
+}
+
+static DWORD WINAPI blocked_poll(LPVOID param) {
+    (void)param;
+    WSAPOLLFD fd;
+    fd.fd = conn2;
+    fd.events = POLLRDNORM;
+    fd.revents = 0;
+    int r = WSAPoll(&fd, 1, -1);
+    printf("poll: %d %#x\n", r, (unsigned)fd.revents);
     return 0;
 }
 
@@ -116,6 +140,19 @@ int main(int argc, char **argv) {
             CloseHandle(CreateThread(NULL, 0, blocked_recv, (LPVOID)(UINT_PTR)connect_peer(), 0, NULL));
         ready(conn1);
         Sleep(INFINITE);
+    } else if (strcmp(mode, "select-poll") == 0) {
+        conn1 = connect_peer();
+        conn2 = connect_peer();
+        HANDLE t[2];
+        t[0] = CreateThread(NULL, 0, blocked_select, NULL, 0, NULL);
+        t[1] = CreateThread(NULL, 0, blocked_poll, NULL, 0, NULL);
+        ready(conn1);
+        int ticks = 0;
+        while (WaitForMultipleObjects(2, t, TRUE, 0) == WAIT_TIMEOUT && ticks < 500) {
+            Sleep(10);
+            ticks++;
+        }
+        printf("main ran while they waited: %d\n", ticks >= 10);
     } else if (strcmp(mode, "spin") == 0) {
         conn1 = connect_peer();
         CloseHandle(CreateThread(NULL, 0, computes, NULL, 0, NULL));
