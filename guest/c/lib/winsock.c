@@ -1566,7 +1566,9 @@ static int select_try(void *ctx, bool *again) {
 }
 
 static int select_hooked(fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout) {
-    struct hooked_select h;
+    /* Zeroed: a set that fails its copy leaves the later ones uncopied, and
+     * all three are freed. */
+    struct hooked_select h = { { { NULL, 0, NULL }, { NULL, 0, NULL }, { NULL, 0, NULL } } };
     int r;
     if (timeout != NULL && (timeout->tv_sec < 0 || timeout->tv_usec < 0)) return fail(WSAEINVAL);
     if (!copy_set(readfds, &h.sets[0]) || !copy_set(writefds, &h.sets[1]) || !copy_set(exceptfds, &h.sets[2])) {
