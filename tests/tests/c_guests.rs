@@ -364,6 +364,16 @@ fn select_and_wsapoll_without_timeout_park_only_their_thread() {
 }
 
 #[test]
+fn exitthread_in_main_lets_the_last_thread_end_the_program_with_its_code() {
+    let (guest, _peers) = threads_peer("exit-main", &[], 1);
+    let (exit, out) = guest.finish();
+    // Main's ExitThread(3) would make it 1 (wasi:cli's exit keeps only
+    // success or failure); the last thread's 0 makes it 0.
+    assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
+    assert_lines(&out, &["ready", "main calls ExitThread", "last thread ends"]);
+}
+
+#[test]
 fn host_teardown_resets_the_peers_of_many_blocked_threads() {
     let (guest, mut peers) = threads_peer("many", &["20"], 21);
     guest.control.teardown();

@@ -111,8 +111,6 @@ static bool tls_used[TLS_SLOTS];
 static bool unwinding, rewinding;
 /* The scheduler's own stack pointer (the bottom of every thread). */
 static void *scheduler_sp;
-/* The main thread's result once it returned or called ExitThread. */
-static int process_exit_code;
 
 /* Outside any thread (before the scheduler starts) there is a record for
  * the last error all the same. */
@@ -304,9 +302,13 @@ static void wait_in_host(void) {
 /* A zero-timeout look at what parked threads wait on, so threads that keep
  * yielding do not starve the ones waiting on sockets. */
 static void poll_parked(void) {
-    size_t total = 0;
+    size_t total = 0, parked = 0;
     for (size_t i = 0; i < thread_count; i++)
-        if (threads[i]->state == THREAD_PARKED) total += threads[i]->nfds;
+        if (threads[i]->state == THREAD_PARKED) {
+            total += threads[i]->nfds;
+            parked++;
+        }
+    if (parked == 0) return; /* threads that only yield: no clock read */
     ULONGLONG now = GetTickCount64();
     for (size_t i = 0; i < thread_count; i++)
         if (threads[i]->state == THREAD_PARKED && threads[i]->deadline <= now) wake(threads[i], PARK_TIMEOUT);
@@ -361,7 +363,7 @@ __attribute__((noinline)) int __ws_threads_run(void) {
             cursor = 0;
             bool any = false;
             for (size_t i = 0; i < thread_count; i++) any |= threads[i]->state == THREAD_PARKED;
-            if (!any) return process_exit_code;
+            if (!any) return 0; /* not reached: the last thread's end returns */
             wait_in_host();
             continue;
         }
@@ -390,10 +392,11 @@ __attribute__((noinline)) int __ws_threads_run(void) {
         bool main_thread = t == threads[0];
         finish(t, code);
         /* Returning from main ends the process, whatever other threads do
-         * (the C runtime calls exit, as on Windows). */
+         * (the C runtime calls exit, as on Windows). After ExitThread in
+         * main the others run on, and the last thread's exit code is the
+         * process's. */
         if (main_thread && !t->exiting) return (int)code;
-        if (main_thread) process_exit_code = (int)code;
-        if (live_threads() == 0) return process_exit_code;
+        if (live_threads() == 0) return (int)code;
     }
 }
 

@@ -12,6 +12,8 @@
  *   many: N threads block in recv on N connections to the peer until the
  *     host ends the instance.
  *   spin: a thread computes forever without calling anything.
+ *   exit-main: main calls ExitThread(3) while a thread still runs: the
+ *     program goes on until that thread ends, with its exit code (0).
  *   select-poll: thread A waits in select (no timeout) on one connection,
  *     thread B in WSAPoll (no timeout) on a second; main keeps running
  *     (Sleep(10) in a loop) until the peer's data wakes them.
@@ -76,6 +78,13 @@ static DWORD WINAPI blocked_poll(LPVOID param) {
     fd.revents = 0;
     int r = WSAPoll(&fd, 1, -1);
     printf("poll: %d %#x\n", r, (unsigned)fd.revents);
+    return 0;
+}
+
+static DWORD WINAPI last_thread(LPVOID param) {
+    (void)param;
+    Sleep(100);
+    printf("last thread ends\n");
     return 0;
 }
 
@@ -153,6 +162,12 @@ int main(int argc, char **argv) {
             ticks++;
         }
         printf("main ran while they waited: %d\n", ticks >= 10);
+    } else if (strcmp(mode, "exit-main") == 0) {
+        conn1 = connect_peer();
+        CloseHandle(CreateThread(NULL, 0, last_thread, NULL, 0, NULL));
+        send(conn1, "ready", 5, 0);
+        printf("ready\nmain calls ExitThread\n");
+        ExitThread(3);
     } else if (strcmp(mode, "spin") == 0) {
         conn1 = connect_peer();
         CloseHandle(CreateThread(NULL, 0, computes, NULL, 0, NULL));
