@@ -90,6 +90,9 @@ static HANDLE new_event(bool manual_reset, bool signalled, DWORD *error) {
     e->serial = next_serial++;
     e->manual_reset = manual_reset;
     e->signalled = signalled;
+#ifdef __WS_THREADS
+    e->thread_object = false; /* the slot may have held a thread handle */
+#endif
     return handle_of(e->serial);
 }
 

@@ -72,6 +72,19 @@ static DWORD WINAPI own_state(LPVOID arg) {
     return (err == 10000 + (int)n && value == n * 100) ? 1 : 0;
 }
 
+static HANDLE auto_event, never_set;
+
+static DWORD WINAPI sets_later(LPVOID arg) {
+    Sleep((DWORD)(UINT_PTR)arg);
+    return SetEvent(auto_event) ? 1 : 0;
+}
+
+static DWORD WINAPI waits_forever(LPVOID arg) {
+    (void)arg;
+    DWORD r = WaitForSingleObject(never_set, INFINITE);
+    return r == WAIT_FAILED ? GetLastError() : r;
+}
+
 int main(void) {
     DWORD code = 0, id = 0;
     setvbuf(stdout, NULL, _IONBF, 0);
@@ -181,6 +194,39 @@ int main(void) {
     CHECK("InterlockedCompareExchange (match)", InterlockedCompareExchange(&x, 1, 9));
     CHECK("InterlockedExchangeAdd", InterlockedExchangeAdd(&x, 10));
     CHECK("value", x);
+
+    /* Events are shared: another thread's SetEvent ends main's wait, and
+     * the satisfied wait resets the auto-reset event. */
+    auto_event = CreateEvent(NULL, FALSE, FALSE, NULL);
+    HANDLE setter = CreateThread(NULL, 0, sets_later, (LPVOID)30, 0, NULL);
+    CHECK("wait ended by another thread's SetEvent", WaitForSingleObject(auto_event, 2000));
+    CHECK("  auto-reset: signalled no more", WaitForSingleObject(auto_event, 0));
+    WaitForSingleObject(setter, INFINITE);
+    CloseHandle(setter);
+    WSADATA wsa;
+    WSAStartup(MAKEWORD(2, 2), &wsa);
+    WSAEVENT wev = WSACreateEvent();
+    CloseHandle(auto_event);
+    auto_event = wev;
+    setter = CreateThread(NULL, 0, sets_later, (LPVOID)20, 0, NULL);
+    CHECK("WSAWaitForMultipleEvents ended by another thread",
+          WSAWaitForMultipleEvents(1, &wev, FALSE, 2000, FALSE));
+    WaitForSingleObject(setter, INFINITE);
+    CloseHandle(setter);
+    WSACloseEvent(wev);
+    WSACleanup();
+
+    /* Two threads waiting on an event nobody sets: both waits fail. */
+    never_set = CreateEvent(NULL, TRUE, FALSE, NULL);
+    HANDLE stuck = CreateThread(NULL, 0, waits_forever, NULL, 0, NULL);
+    SetLastError(0);
+    CHECK("two threads wait on nothing: main's wait", WaitForSingleObject(stuck, INFINITE));
+    CHECK("  last error (ERROR_POSSIBLE_DEADLOCK)", GetLastError());
+    CHECK("then the other thread ends", WaitForSingleObject(stuck, INFINITE));
+    GetExitCodeThread(stuck, &code);
+    CHECK("  the other thread's wait failed with", code);
+    CloseHandle(stuck);
+    CloseHandle(never_set);
 
     /* Every thread waits on what nobody can bring: the waits fail instead
      * of hanging the program. */
