@@ -333,14 +333,31 @@ typedef PTHREAD_START_ROUTINE LPTHREAD_START_ROUTINE;
 #define TLS_OUT_OF_INDEXES ((DWORD)0xFFFFFFFF)
 #define ERROR_NOACCESS 998L
 #define ERROR_NO_MORE_ITEMS 259L
-/* CREATE_SUSPENDED fails ERROR_NOT_SUPPORTED (no ResumeThread). The
- * handle is signalled when the thread ends (WaitFor*Object*), is closed
- * with CloseHandle, and GetExitCodeThread reads STILL_ACTIVE until then. */
+/* A CREATE_SUSPENDED thread runs once ResumeThread brings its suspend
+ * count to 0. The handle is signalled when the thread ends
+ * (WaitFor*Object*), is closed with CloseHandle, and GetExitCodeThread
+ * reads STILL_ACTIVE until then. */
 HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwStackSize,
                            LPTHREAD_START_ROUTINE lpStartAddress, LPVOID lpParameter, DWORD dwCreationFlags,
                            LPDWORD lpThreadId);
 __attribute__((noreturn)) void WINAPI ExitThread(DWORD dwExitCode);
 DWORD WINAPI GetCurrentThreadId(void);
+/* The pseudo-handle every thread uses for itself (not closed). */
+#define GetCurrentThread() ((HANDLE)(LONG_PTR)-2)
+DWORD WINAPI ResumeThread(HANDLE hThread);
+/* Another thread stops before its next turn, the caller at once. */
+DWORD WINAPI SuspendThread(HANDLE hThread);
+#define THREAD_PRIORITY_NORMAL 0
+#define THREAD_PRIORITY_ABOVE_NORMAL 1
+#define THREAD_PRIORITY_BELOW_NORMAL (-1)
+#define THREAD_PRIORITY_HIGHEST 2
+#define THREAD_PRIORITY_LOWEST (-2)
+#define THREAD_PRIORITY_TIME_CRITICAL 15
+#define THREAD_PRIORITY_IDLE (-15)
+#define THREAD_PRIORITY_ERROR_RETURN 0x7fffffff
+/* Accepted and ignored (one cooperative scheduler, no priorities). */
+BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority);
+int WINAPI GetThreadPriority(HANDLE hThread);
 BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode);
 /* Lets another runnable thread run; FALSE when there was none. */
 BOOL WINAPI SwitchToThread(void);

@@ -87,6 +87,7 @@ struct thread {
     void *arg;
     DWORD exit_code;
     bool exiting; /* ExitThread: unwind and never resume */
+    DWORD suspend_count; /* CREATE_SUSPENDED, SuspendThread; ResumeThread */
     char *stack;
     void *stack_top;
     void *saved_sp;
@@ -121,6 +122,8 @@ int *__ws_threads_last_error(void) {
 }
 
 static struct thread *find_thread_by_handle(HANDLE h) {
+    /* GetCurrentThread's pseudo-handle. */
+    if (h == GetCurrentThread()) return current;
     for (size_t i = 0; i < thread_count; i++)
         if (threads[i]->handle == h && threads[i]->handle_open) return threads[i];
     return NULL;
@@ -343,7 +346,7 @@ static struct thread *next_runnable(size_t *cursor) {
     for (size_t k = 0; k < thread_count; k++) {
         size_t i = (*cursor + k) % thread_count;
         struct thread *t = threads[i];
-        if (t->state == THREAD_NEW || t->state == THREAD_RUNNABLE) {
+        if ((t->state == THREAD_NEW || t->state == THREAD_RUNNABLE) && t->suspend_count == 0) {
             *cursor = i + 1;
             return t;
         }
@@ -479,16 +482,13 @@ HANDLE WINAPI CreateThread(LPSECURITY_ATTRIBUTES lpThreadAttributes, SIZE_T dwSt
         SetLastError(ERROR_INVALID_PARAMETER);
         return NULL;
     }
-    if (dwCreationFlags & CREATE_SUSPENDED) {
-        /* ResumeThread is not offered: a suspended thread could never run. */
-        SetLastError(ERROR_NOT_SUPPORTED);
-        return NULL;
-    }
     struct thread *t = new_thread(lpStartAddress, lpParameter, dwStackSize, &error);
     if (t == NULL) {
         SetLastError(error);
         return NULL;
     }
+    /* It runs once ResumeThread brings its count to 0. */
+    if (dwCreationFlags & CREATE_SUSPENDED) t->suspend_count = 1;
     if (lpThreadId != NULL) *lpThreadId = t->id;
     return t->handle;
 }
@@ -560,14 +560,60 @@ BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode) {
 }
 
 void __ws_threads_handle_closed(HANDLE h) {
+    if (h == GetCurrentThread()) return;
     struct thread *t = find_thread_by_handle(h);
     if (t != NULL) t->handle_open = false;
+}
+
+DWORD WINAPI ResumeThread(HANDLE hThread) {
+    struct thread *t = find_thread_by_handle(hThread);
+    if (t == NULL) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return (DWORD)-1;
+    }
+    DWORD previous = t->suspend_count;
+    if (previous > 0) t->suspend_count--;
+    return previous;
+}
+
+/* Another thread stops before its next turn; the calling thread stops at
+ * once (until another thread resumes it). */
+DWORD WINAPI SuspendThread(HANDLE hThread) {
+    struct thread *t = find_thread_by_handle(hThread);
+    if (t == NULL || t->state == THREAD_FINISHED) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return (DWORD)-1;
+    }
+    DWORD previous = t->suspend_count++;
+    if (t == current || rewinding) {
+        current->state = THREAD_RUNNABLE;
+        switch_out();
+    }
+    return previous;
+}
+
+BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority) {
+    (void)nPriority; /* one scheduler, no priorities */
+    if (find_thread_by_handle(hThread) == NULL) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return FALSE;
+    }
+    return TRUE;
+}
+
+int WINAPI GetThreadPriority(HANDLE hThread) {
+    if (find_thread_by_handle(hThread) == NULL) {
+        SetLastError(ERROR_INVALID_HANDLE);
+        return THREAD_PRIORITY_ERROR_RETURN;
+    }
+    return THREAD_PRIORITY_NORMAL;
 }
 
 BOOL WINAPI SwitchToThread(void) {
     bool others = false;
     for (size_t i = 0; i < thread_count; i++)
-        if (threads[i] != current && (threads[i]->state == THREAD_RUNNABLE || threads[i]->state == THREAD_NEW))
+        if (threads[i] != current && (threads[i]->state == THREAD_RUNNABLE || threads[i]->state == THREAD_NEW) &&
+            threads[i]->suspend_count == 0)
             others = true;
     __ws_threads_yield();
     return others;
@@ -696,6 +742,33 @@ BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode) {
 
 BOOL WINAPI SwitchToThread(void) {
     return FALSE;
+}
+
+/* Only the pseudo-handle names a thread here. */
+DWORD WINAPI ResumeThread(HANDLE hThread) {
+    if (hThread == GetCurrentThread()) return 0;
+    SetLastError(ERROR_INVALID_HANDLE);
+    return (DWORD)-1;
+}
+
+/* The only thread cannot stop: nobody could resume it. */
+DWORD WINAPI SuspendThread(HANDLE hThread) {
+    (void)hThread;
+    SetLastError(hThread == GetCurrentThread() ? ERROR_POSSIBLE_DEADLOCK : ERROR_INVALID_HANDLE);
+    return (DWORD)-1;
+}
+
+BOOL WINAPI SetThreadPriority(HANDLE hThread, int nPriority) {
+    (void)nPriority;
+    if (hThread == GetCurrentThread()) return TRUE;
+    SetLastError(ERROR_INVALID_HANDLE);
+    return FALSE;
+}
+
+int WINAPI GetThreadPriority(HANDLE hThread) {
+    if (hThread == GetCurrentThread()) return THREAD_PRIORITY_NORMAL;
+    SetLastError(ERROR_INVALID_HANDLE);
+    return THREAD_PRIORITY_ERROR_RETURN;
 }
 
 void WINAPI InitializeCriticalSection(LPCRITICAL_SECTION cs) {

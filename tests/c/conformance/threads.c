@@ -125,9 +125,22 @@ int main(void) {
     CHECK("_endthreadex code", code);
     CloseHandle(b);
 
-    SetLastError(0);
-    CHECK("CREATE_SUSPENDED", CreateThread(NULL, 0, returns_arg, NULL, CREATE_SUSPENDED, NULL) != NULL);
-    CHECK("  last error", GetLastError());
+    HANDLE susp = CreateThread(NULL, 0, returns_arg, (LPVOID)9, CREATE_SUSPENDED, NULL);
+    CHECK("CREATE_SUSPENDED", susp != NULL);
+    CHECK("  a suspended thread does not run", WaitForSingleObject(susp, 50));
+    CHECK("  SuspendThread again (previous count)", SuspendThread(susp));
+    CHECK("  ResumeThread (previous count)", ResumeThread(susp));
+    CHECK("  still suspended", WaitForSingleObject(susp, 20));
+    CHECK("  ResumeThread (previous count)", ResumeThread(susp));
+    CHECK("  then it runs", WaitForSingleObject(susp, INFINITE));
+    GetExitCodeThread(susp, &code);
+    CHECK("  its code", code);
+    CHECK("  ResumeThread of a thread that ended", ResumeThread(susp));
+    CloseHandle(susp);
+    CHECK("SetThreadPriority(GetCurrentThread())", SetThreadPriority(GetCurrentThread(), THREAD_PRIORITY_HIGHEST));
+    CHECK("GetThreadPriority", GetThreadPriority(GetCurrentThread()));
+    GetExitCodeThread(GetCurrentThread(), &code);
+    CHECK("GetExitCodeThread(GetCurrentThread())", code);
     CHECK("no start address", CreateThread(NULL, 0, NULL, NULL, 0, NULL) != NULL);
     CHECK("  last error", GetLastError());
 
