@@ -370,12 +370,15 @@ fn exitthread_in_main_lets_the_last_thread_end_the_program_with_its_code() {
     // Main's ExitThread(3) would make it 1 (wasi:cli's exit keeps only
     // success or failure); the last thread's 0 makes it 0.
     assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
-    assert_lines(&out, &["ready", "main calls ExitThread", "last thread ends"]);
+    assert_lines(
+        &out,
+        &["ready", "main calls ExitThread", "last thread ends"],
+    );
 }
 
 #[test]
 fn host_teardown_resets_the_peers_of_many_blocked_threads() {
-    let (guest, mut peers) = threads_peer("many", &["20"], 21);
+    let (guest, mut peers) = threads_peer("many", &["20", "hold"], 21);
     guest.control.teardown();
     for peer in &mut peers {
         let (_, end) = read_to_end(peer, T);
@@ -383,6 +386,21 @@ fn host_teardown_resets_the_peers_of_many_blocked_threads() {
     }
     let (exit, out) = guest.finish();
     assert!(matches!(exit, Exit::TornDown), "{exit:?}\n{out}");
+}
+
+#[test]
+fn host_cleanup_ends_every_blocked_thread_with_wsaeintr() {
+    let (guest, mut peers) = threads_peer("many", &["20"], 21);
+    guest.control.cleanup();
+    for peer in &mut peers {
+        let (_, end) = read_to_end(peer, T);
+        assert_eq!(end, PeerEnd::Reset);
+    }
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
+    let interrupted = out.lines().filter(|l| *l == "recv: -1 10004").count();
+    assert_eq!(interrupted, 20, "{out}");
+    assert_lines(&out, &["main's wait: 0xffffffff 10004", "threads ended: 0"]);
 }
 
 #[test]

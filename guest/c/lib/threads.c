@@ -233,12 +233,70 @@ static void finish(struct thread *t, DWORD code) {
     __ws_threads_notify_objects();
 }
 
+/* The sockets every parked thread waits on, in thread order (NULL when
+ * none or out of memory); *count their number. */
+static winsock_ws2_sockets_pollfd_t *parked_interest(size_t *count) {
+    size_t total = 0;
+    for (size_t i = 0; i < thread_count; i++)
+        if (threads[i]->state == THREAD_PARKED) total += threads[i]->nfds;
+    *count = 0;
+    if (total == 0) return NULL;
+    winsock_ws2_sockets_pollfd_t *all = malloc(total * sizeof *all);
+    if (all == NULL) return NULL;
+    for (size_t i = 0; i < thread_count; i++)
+        if (threads[i]->state == THREAD_PARKED)
+            for (size_t j = 0; j < threads[i]->nfds; j++) all[(*count)++] = threads[i]->fds[j];
+    return all;
+}
+
+/* One WSAPoll over `all` (from parked_interest) with `timeout` (ms, -1:
+ * none), then the threads it concerns are runnable: those whose sockets
+ * answered; every one when a handle went away (each meets the error in
+ * its own call); every one with PARK_INTERRUPTED after a host cleanup,
+ * which shows as WSAEINTR or as the sockets' reset (SPEC 2, 11: the calls
+ * that were pending fail WSAEINTR; sockets exist only after WSAStartup,
+ * so "not started now" means a cleanup came). False when nothing woke. */
+static bool poll_and_wake(winsock_ws2_sockets_pollfd_t *all, size_t n, int timeout) {
+    winsock_ws2_sockets_list_pollfd_t list = { all, n };
+    imports_list_s16_t revents = { NULL, 0 };
+    winsock_ws2_types_error_code_t err;
+    bool ok = winsock_ws2_sockets_wsapoll(&list, timeout, &revents, &err);
+    bool any = !ok;
+    for (size_t k = 0; ok && k < revents.len; k++) any |= revents.ptr[k] != 0;
+    if (any && (!ok ? winsock_ws2_lifecycle_error_number(err) == WSAEINTR || !__ws_started() : !__ws_started())) {
+        if (ok) imports_list_s16_free(&revents);
+        for (size_t i = 0; i < thread_count; i++) wake(threads[i], PARK_INTERRUPTED);
+        return true;
+    }
+    if (!ok) {
+        for (size_t i = 0; i < thread_count; i++) wake(threads[i], PARK_READY);
+        return true;
+    }
+    size_t k = 0;
+    for (size_t i = 0; i < thread_count; i++) {
+        struct thread *t = threads[i];
+        if (t->state != THREAD_PARKED) continue;
+        bool ready = false;
+        for (size_t j = 0; j < t->nfds; j++, k++)
+            if (k < revents.len && revents.ptr[k] != 0) ready = true;
+        if (ready) wake(t, PARK_READY);
+    }
+    imports_list_s16_free(&revents);
+    return any;
+}
+
+static void wake_expired(void) {
+    ULONGLONG now = GetTickCount64();
+    for (size_t i = 0; i < thread_count; i++)
+        if (threads[i]->state == THREAD_PARKED && threads[i]->deadline <= now) wake(threads[i], PARK_TIMEOUT);
+}
+
 /* Every thread is parked: one host wait over everything they wait on, up
  * to the nearest deadline; then the threads it concerns are runnable. */
 static void wait_in_host(void) {
-    size_t total = 0;
     ULONGLONG deadline = ULLONG_MAX;
     bool anything = false;
+    size_t total = 0;
     for (size_t i = 0; i < thread_count; i++) {
         struct thread *t = threads[i];
         if (t->state != THREAD_PARKED) continue;
@@ -255,90 +313,32 @@ static void wait_in_host(void) {
     }
     ULONGLONG now = GetTickCount64();
     DWORD ms = deadline == ULLONG_MAX ? INFINITE : deadline <= now ? 0 : (DWORD)(deadline - now);
-    bool interrupted = false;
-    if (total == 0) {
-        interrupted = !__ws_pause(ms);
-    } else {
-        winsock_ws2_sockets_pollfd_t *all = malloc(total * sizeof *all);
-        size_t n = 0;
-        for (size_t i = 0; all != NULL && i < thread_count; i++)
-            if (threads[i]->state == THREAD_PARKED)
-                for (size_t j = 0; j < threads[i]->nfds; j++) all[n++] = threads[i]->fds[j];
-        winsock_ws2_sockets_list_pollfd_t list = { all, n };
-        imports_list_s16_t revents = { NULL, 0 };
-        winsock_ws2_types_error_code_t err;
-        int timeout = ms == INFINITE ? -1 : ms > INT_MAX ? INT_MAX : (int)ms;
-        if (all == NULL) {
-            interrupted = !__ws_pause(ms > 100 ? 100 : ms);
-        } else if (winsock_ws2_sockets_wsapoll(&list, timeout, &revents, &err)) {
-            /* Wake the threads whose sockets answered (each tries again). */
-            size_t k = 0;
-            for (size_t i = 0; i < thread_count; i++) {
-                struct thread *t = threads[i];
-                if (t->state != THREAD_PARKED) continue;
-                bool ready = false;
-                for (size_t j = 0; j < t->nfds; j++, k++)
-                    if (k < revents.len && revents.ptr[k] != 0) ready = true;
-                if (ready) wake(t, PARK_READY);
-            }
-            imports_list_s16_free(&revents);
-        } else if (winsock_ws2_lifecycle_error_number(err) == WSAEINTR) {
-            interrupted = true;
-        } else {
-            /* A handle went away under a wait (WSAENOTSOCK): everyone looks
-             * again and meets the error in its own call. */
-            for (size_t i = 0; i < thread_count; i++) wake(threads[i], PARK_READY);
+    size_t n;
+    winsock_ws2_sockets_pollfd_t *all = parked_interest(&n);
+    if (all == NULL) {
+        /* Only deadlines, or no memory for the list (then look again
+         * soon). A host cleanup ends the pause (SPEC 2). */
+        if (!__ws_pause(total == 0 ? ms : ms > 100 ? 100 : ms)) {
+            for (size_t i = 0; i < thread_count; i++) wake(threads[i], PARK_INTERRUPTED);
+            return;
         }
-        free(all);
+    } else {
+        poll_and_wake(all, n, ms == INFINITE ? -1 : ms > INT_MAX ? INT_MAX : (int)ms);
     }
-    if (interrupted) {
-        /* A host-triggered cleanup (SPEC 2, 11): every pending call fails
-         * WSAEINTR. */
-        for (size_t i = 0; i < thread_count; i++) wake(threads[i], PARK_INTERRUPTED);
-        return;
-    }
-    now = GetTickCount64();
-    for (size_t i = 0; i < thread_count; i++)
-        if (threads[i]->state == THREAD_PARKED && threads[i]->deadline <= now) wake(threads[i], PARK_TIMEOUT);
+    free(all);
+    wake_expired();
 }
 
 /* A zero-timeout look at what parked threads wait on, so threads that keep
  * yielding do not starve the ones waiting on sockets. */
 static void poll_parked(void) {
-    size_t total = 0, parked = 0;
-    for (size_t i = 0; i < thread_count; i++)
-        if (threads[i]->state == THREAD_PARKED) {
-            total += threads[i]->nfds;
-            parked++;
-        }
-    if (parked == 0) return; /* threads that only yield: no clock read */
-    ULONGLONG now = GetTickCount64();
-    for (size_t i = 0; i < thread_count; i++)
-        if (threads[i]->state == THREAD_PARKED && threads[i]->deadline <= now) wake(threads[i], PARK_TIMEOUT);
-    if (total == 0) return;
-    winsock_ws2_sockets_pollfd_t *all = malloc(total * sizeof *all);
-    if (all == NULL) return;
-    size_t n = 0;
-    for (size_t i = 0; i < thread_count; i++)
-        if (threads[i]->state == THREAD_PARKED)
-            for (size_t j = 0; j < threads[i]->nfds; j++) all[n++] = threads[i]->fds[j];
-    winsock_ws2_sockets_list_pollfd_t list = { all, n };
-    imports_list_s16_t revents;
-    winsock_ws2_types_error_code_t err;
-    if (winsock_ws2_sockets_wsapoll(&list, 0, &revents, &err)) {
-        size_t k = 0;
-        for (size_t i = 0; i < thread_count; i++) {
-            struct thread *t = threads[i];
-            if (t->state != THREAD_PARKED) continue;
-            bool ready = false;
-            for (size_t j = 0; j < t->nfds; j++, k++)
-                if (k < revents.len && revents.ptr[k] != 0) ready = true;
-            if (ready) wake(t, PARK_READY);
-        }
-        imports_list_s16_free(&revents);
-    } else {
-        for (size_t i = 0; i < thread_count; i++) wake(threads[i], PARK_READY);
-    }
+    bool parked = false;
+    for (size_t i = 0; i < thread_count && !parked; i++) parked = threads[i]->state == THREAD_PARKED;
+    if (!parked) return; /* threads that only yield: no clock read */
+    wake_expired();
+    size_t n;
+    winsock_ws2_sockets_pollfd_t *all = parked_interest(&n);
+    if (n != 0) poll_and_wake(all, n, 0);
     free(all);
 }
 

@@ -9,8 +9,10 @@
  *     recv (connected to the peer) and WSAWaitForMultipleEvents (an event
  *     selected for FD_READ on a second connection to the peer); main calls
  *     WSACleanup: all three fail WSAEINTR and both connections are reset.
- *   many: N threads block in recv on N connections to the peer until the
- *     host ends the instance.
+ *   many: N threads (at most 63) block in recv on N connections to the
+ *     peer; main waits for them all, until the host acts (a host cleanup
+ *     fails every call WSAEINTR, main's wait too; main then waits again;
+ *     with "hold" after N, main then sleeps until the host ends it).
  *   spin: a thread computes forever without calling anything.
  *   exit-main: main calls ExitThread(3) while a thread still runs: the
  *     program goes on until that thread ends, with its exit code (0).
@@ -144,11 +146,17 @@ int main(int argc, char **argv) {
         printf("threads ended: %lu\n", WaitForMultipleObjects(3, t, TRUE, 5000));
     } else if (strcmp(mode, "many") == 0) {
         int n = argc > 3 ? atoi(argv[3]) : 10;
+        HANDLE t[MAXIMUM_WAIT_OBJECTS];
+        if (n < 1 || n >= MAXIMUM_WAIT_OBJECTS) return 2;
         conn1 = connect_peer();
         for (int i = 0; i < n; i++)
-            CloseHandle(CreateThread(NULL, 0, blocked_recv, (LPVOID)(UINT_PTR)connect_peer(), 0, NULL));
+            t[i] = CreateThread(NULL, 0, blocked_recv, (LPVOID)(UINT_PTR)connect_peer(), 0, NULL);
         ready(conn1);
-        Sleep(INFINITE);
+        DWORD r = WaitForMultipleObjects((DWORD)n, t, TRUE, INFINITE);
+        printf("main's wait: %#lx %lu\n", r, r == WAIT_FAILED ? GetLastError() : 0);
+        printf("threads ended: %lu\n", WaitForMultipleObjects((DWORD)n, t, TRUE, 5000));
+        if (argc > 4 && strcmp(argv[4], "hold") == 0)
+            for (;;) Sleep(1000);
     } else if (strcmp(mode, "select-poll") == 0) {
         conn1 = connect_peer();
         conn2 = connect_peer();
