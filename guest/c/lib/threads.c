@@ -149,13 +149,19 @@ bool __ws_threads_rewinding(void) {
 /* --- The switch. --- */
 
 /* Leaves the running thread (its state already set); returns when the
- * scheduler resumes it.
+ * scheduler resumes it. Not inlined: on a rewind it runs from its top and
+ * ends the rewind (this is the one function that calls the asyncify
+ * imports directly).
  *
- * Measured with Binaryen 108: while a thread is rewound, a branch of the
- * library on the way to this call may be evaluated again, so every such
- * branch that reads state another thread can change also tests
- * `rewinding` (which holds from the scheduler's start_rewind to the
- * stop_rewind below), to take the way it took when the thread left. */
+ * Defensive rule: library branches on the way to a switch that read state
+ * another thread changes also test `rewinding` (true from the scheduler's
+ * start_rewind to the stop_rewind below), so that a rewound thread takes
+ * the way it took when it left. During development one rewind took
+ * another way in __ws_threads_yield and trapped; the guard fixed it and the
+ * failure did not come back without it after later fixes, so its cause is
+ * not pinned down (user code with such branches was tried and rewinds
+ * correctly). Binaryen's asyncify-asserts cannot help: it fires on this
+ * pattern (calls to the asyncify imports from C) at the first switch. */
 __attribute__((noinline)) static void switch_out(void) {
     if (rewinding) {
         /* Resumed: the frames are back, the shadow stack pointer too. */

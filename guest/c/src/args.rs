@@ -34,7 +34,8 @@ Options (as gcc and clang spell them):
 The program sees _WIN32 and WIN32 defined, <winsock2.h>, <ws2tcpip.h> and
 <windows.h> with Windows' constants and layouts, and the C library of
 wasi-libc. Environment: WINSOCK_CC_CLANG (the clang to use),
-WINSOCK_CC_CACHE (where headers and the library are unpacked).
+WINSOCK_CC_CACHE (where headers and the library are unpacked),
+WINSOCK_CC_WASM_OPT (Binaryen's wasm-opt, for programs with threads).
 ";
 
 /// Windows import libraries that name the Winsock library (always linked)
