@@ -647,8 +647,13 @@ BOOL WINAPI TryEnterCriticalSection(LPCRITICAL_SECTION cs) {
 }
 
 void WINAPI EnterCriticalSection(LPCRITICAL_SECTION cs) {
-    /* A rewound thread goes back into its park (see switch_out). */
-    while (rewinding || !TryEnterCriticalSection(cs)) __ws_threads_park(NULL, 0, INFINITE, true);
+    /* A rewound thread goes back into its park (see switch_out). A section
+     * nobody can leave (its owner ended, or waits for nothing that can
+     * come) blocks its waiters for ever, as on Windows; they then look
+     * again every second, sleeping in the host meanwhile, not spinning. */
+    DWORD ms = INFINITE;
+    while (rewinding || !TryEnterCriticalSection(cs))
+        if (__ws_threads_park(NULL, 0, ms, true) == PARK_DEADLOCK) ms = 1000;
 }
 
 void WINAPI LeaveCriticalSection(LPCRITICAL_SECTION cs) {
