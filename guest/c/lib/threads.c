@@ -146,6 +146,19 @@ bool __ws_threads_rewinding(void) {
     return rewinding;
 }
 
+/* A thread that ended and whose handle is closed is forgotten, so a
+ * thread-per-client server's table (and every scheduler round) stays the
+ * size of its live threads. threads[0], main, stays. */
+static void reap(struct thread *t) {
+    for (size_t i = 1; i < thread_count; i++)
+        if (threads[i] == t) {
+            memmove(&threads[i], &threads[i + 1], (thread_count - i - 1) * sizeof *threads);
+            thread_count--;
+            free(t);
+            return;
+        }
+}
+
 /* --- The switch. --- */
 
 /* Leaves the running thread (its state already set); returns when the
@@ -399,13 +412,15 @@ __attribute__((noinline)) int __ws_threads_run(void) {
         if (switched && !t->exiting) continue;
         if (t->exiting) code = t->exit_code;
         bool main_thread = t == threads[0];
+        bool returned = !t->exiting;
         finish(t, code);
         /* Returning from main ends the process, whatever other threads do
          * (the C runtime calls exit, as on Windows). After ExitThread in
          * main the others run on, and the last thread's exit code is the
          * process's. */
-        if (main_thread && !t->exiting) return (int)code;
+        if (main_thread && returned) return (int)code;
         if (live_threads() == 0) return (int)code;
+        if (!main_thread && !t->handle_open) reap(t);
     }
 }
 
@@ -568,7 +583,9 @@ BOOL WINAPI GetExitCodeThread(HANDLE hThread, LPDWORD lpExitCode) {
 void __ws_threads_handle_closed(HANDLE h) {
     if (h == GetCurrentThread()) return;
     struct thread *t = find_thread_by_handle(h);
-    if (t != NULL) t->handle_open = false;
+    if (t == NULL) return;
+    t->handle_open = false;
+    if (t->state == THREAD_FINISHED && t != threads[0]) reap(t);
 }
 
 DWORD WINAPI ResumeThread(HANDLE hThread) {
