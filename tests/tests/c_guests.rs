@@ -379,11 +379,15 @@ fn exitthread_in_main_lets_the_last_thread_end_the_program_with_its_code() {
 #[test]
 fn host_teardown_resets_the_peers_of_many_blocked_threads() {
     let (guest, mut peers) = threads_peer("many", &["20", "hold"], 21);
+    assert_eq!(guest.control.socket_count(), 21);
     guest.control.teardown();
     for peer in &mut peers {
         let (_, end) = read_to_end(peer, T);
         assert_eq!(end, PeerEnd::Reset);
     }
+    // The host holds none of the 21 sockets any more (the process-wide
+    // descriptor count is tests/tests/fd_leaks.rs's to check).
+    assert_eq!(guest.control.socket_count(), 0);
     let (exit, out) = guest.finish();
     assert!(matches!(exit, Exit::TornDown), "{exit:?}\n{out}");
 }
