@@ -377,6 +377,23 @@ fn exitthread_in_main_lets_the_last_thread_end_the_program_with_its_code() {
 }
 
 #[test]
+fn a_completion_routine_runs_in_the_thread_that_issued_the_operation() {
+    let (guest, mut peers) = threads_peer("apc", &[], 1);
+    std::thread::sleep(Duration::from_millis(200));
+    peers[0].write_all(b"data").unwrap();
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
+    assert_lines(
+        &out,
+        &[
+            "A WSARecv: -1 997",
+            "A SleepEx: 0xc0, routine ran in A: 1",
+            "main's alertable sleeps ran routines: 0, routine runs: 1",
+        ],
+    );
+}
+
+#[test]
 fn host_teardown_resets_the_peers_of_many_blocked_threads() {
     let (guest, mut peers) = threads_peer("many", &["20", "hold"], 21);
     assert_eq!(guest.control.socket_count(), 21);

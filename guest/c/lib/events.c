@@ -836,6 +836,14 @@ DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable) {
             Sleep(remaining);
             return 0;
         }
+#ifdef __WS_THREADS
+        /* With other threads, only this one waits; a routine queued for it
+         * (or a host cleanup) wakes it. */
+        if (__ws_threads_others()) {
+            if (__ws_threads_park(fds, n, remaining, true) == PARK_INTERRUPTED) __ws_overlapped_progress();
+            continue;
+        }
+#endif
         winsock_ws2_sockets_list_pollfd_t list = { fds, n };
         imports_list_s16_t revents;
         wit_error err;

@@ -54,6 +54,9 @@ struct operation {
     bool has_to;
     DWORD moved;  /* bytes sent so far */
     bool issuing; /* still inside the call that issued it */
+#ifdef __WS_THREADS
+    DWORD thread; /* the issuer: its routine runs only in its alertable waits */
+#endif
 };
 
 static struct operation *operations;
@@ -64,6 +67,9 @@ struct queued_routine {
     LPWSAOVERLAPPED_COMPLETION_ROUTINE routine;
     DWORD error, bytes, flags;
     LPWSAOVERLAPPED overlapped;
+#ifdef __WS_THREADS
+    DWORD thread;
+#endif
 };
 static struct queued_routine *routines_head, *routines_tail;
 
@@ -102,6 +108,12 @@ static void complete(struct operation *op, DWORD error, DWORD bytes, DWORD flags
                 q->bytes = bytes;
                 q->flags = flags;
                 q->overlapped = op->overlapped;
+#ifdef __WS_THREADS
+                /* An APC of the issuing thread (Windows queues it there),
+                 * which may be parked in an alertable wait. */
+                q->thread = op->thread;
+                __ws_threads_notify_objects();
+#endif
                 if (routines_tail) routines_tail->next = q;
                 else routines_head = q;
                 routines_tail = q;
@@ -261,6 +273,9 @@ int __ws_overlapped_issue(SOCKET s, bool sending, LPWSABUF buffers, DWORD count,
     op->sending = sending;
     op->overlapped = overlapped;
     op->routine = routine;
+#ifdef __WS_THREADS
+    op->thread = GetCurrentThreadId();
+#endif
     op->count = count;
     op->flags = flags;
     op->from = from;
@@ -413,13 +428,26 @@ BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped) {
 
 /* --- Completion routines (alertable waits). --- */
 
+#ifdef __WS_THREADS
+/* Routines are the issuing thread's (APCs): each thread sees its own. */
+#define MINE(x) ((x)->thread == GetCurrentThreadId())
+#else
+#define MINE(x) true
+#endif
+
 bool __ws_routines_queued(void) {
+#ifdef __WS_THREADS
+    for (struct queued_routine *q = routines_head; q != NULL; q = q->next)
+        if (MINE(q)) return true;
+    return false;
+#else
     return routines_head != NULL;
+#endif
 }
 
 bool __ws_routines_may_come(void) {
     for (struct operation *op = operations; op != NULL; op = op->next)
-        if (op->routine != NULL) return true;
+        if (op->routine != NULL && MINE(op)) return true;
     return false;
 }
 
@@ -432,8 +460,29 @@ bool __ws_overlapped_may_signal(HANDLE event) {
 void __ws_run_routines(void) {
     /* Only those queued now: a routine that issues a new operation which
      * completes at once queues its routine for the next alertable wait. */
+#ifdef __WS_THREADS
+    /* This thread's, taken out of the queue; the others' stay. */
+    struct queued_routine *mine = NULL, **mine_tail = &mine, *keep = NULL, **keep_tail = &keep, *last = NULL;
+    for (struct queued_routine *q = routines_head, *next; q != NULL; q = next) {
+        next = q->next;
+        q->next = NULL;
+        if (MINE(q)) {
+            *mine_tail = q;
+            mine_tail = &q->next;
+            last = q;
+        } else {
+            *keep_tail = q;
+            keep_tail = &q->next;
+        }
+    }
+    routines_head = keep;
+    routines_tail = NULL;
+    for (struct queued_routine *q = keep; q != NULL; q = q->next) routines_tail = q;
+    struct queued_routine *q = mine;
+#else
     struct queued_routine *q = routines_head, *last = routines_tail;
     routines_head = routines_tail = NULL;
+#endif
     while (q != NULL) {
         struct queued_routine *next = q == last ? NULL : q->next;
         q->routine(q->error, q->bytes, q->overlapped, q->flags);

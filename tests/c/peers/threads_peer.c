@@ -14,6 +14,9 @@
  *     fails every call WSAEINTR, main's wait too; main then waits again;
  *     with "hold" after N, main then sleeps until the host ends it).
  *   spin: a thread computes forever without calling anything.
+ *   apc: thread A issues an overlapped WSARecv with a completion routine
+ *     and sleeps alertably; main sleeps alertably too, meanwhile: the
+ *     routine runs in A (the issuer), as an APC does on Windows.
  *   exit-main: main calls ExitThread(3) while a thread still runs: the
  *     program goes on until that thread ends, with its exit code (0).
  *   select-poll: thread A waits in select (no timeout) on one connection,
@@ -87,6 +90,31 @@ static DWORD WINAPI last_thread(LPVOID param) {
     (void)param;
     Sleep(100);
     printf("last thread ends\n");
+    return 0;
+}
+
+static DWORD routine_thread, thread_a;
+static int routine_runs;
+
+static void CALLBACK on_received(DWORD error, DWORD bytes, LPWSAOVERLAPPED ov, DWORD flags) {
+    (void)error, (void)bytes, (void)ov, (void)flags;
+    routine_thread = GetCurrentThreadId();
+    routine_runs++;
+}
+
+static DWORD WINAPI issues_and_sleeps(LPVOID param) {
+    (void)param;
+    static char buf[16];
+    static WSABUF wb;
+    static WSAOVERLAPPED ov;
+    DWORD flags = 0;
+    thread_a = GetCurrentThreadId();
+    wb.buf = buf;
+    wb.len = sizeof buf;
+    int r = WSARecv(conn1, &wb, 1, NULL, &flags, &ov, on_received);
+    printf("A WSARecv: %d %d\n", r, WSAGetLastError());
+    DWORD slept = SleepEx(5000, TRUE);
+    printf("A SleepEx: %#lx, routine ran in A: %d\n", slept, routine_thread == thread_a);
     return 0;
 }
 
@@ -176,6 +204,15 @@ int main(int argc, char **argv) {
         send(conn1, "ready", 5, 0);
         printf("ready\nmain calls ExitThread\n");
         ExitThread(3);
+    } else if (strcmp(mode, "apc") == 0) {
+        conn1 = connect_peer();
+        HANDLE a = CreateThread(NULL, 0, issues_and_sleeps, NULL, 0, NULL);
+        ready(conn1);
+        int main_saw = 0;
+        while (WaitForSingleObject(a, 0) == WAIT_TIMEOUT)
+            if (SleepEx(20, TRUE) == WAIT_IO_COMPLETION) main_saw++;
+        printf("main's alertable sleeps ran routines: %d, routine runs: %d\n", main_saw, routine_runs);
+        CloseHandle(a);
     } else if (strcmp(mode, "spin") == 0) {
         conn1 = connect_peer();
         CloseHandle(CreateThread(NULL, 0, computes, NULL, 0, NULL));
