@@ -377,6 +377,24 @@ fn exitthread_in_main_lets_the_last_thread_end_the_program_with_its_code() {
 }
 
 #[test]
+fn wsagetoverlappedresult_waiting_parks_only_its_thread() {
+    let (guest, mut peers) = threads_peer("result-wait", &[], 1);
+    std::thread::sleep(Duration::from_millis(300));
+    assert!(
+        !guest.stdout().contains("A result:"),
+        "the wait ended early"
+    );
+    peers[0].write_all(b"data").unwrap();
+    let (exit, out) = guest.finish();
+    assert!(matches!(exit, Exit::Code(0)), "{exit:?}\n{out}");
+    assert_lines(&out, &["A WSARecv: -1 997", "A result: 1, bytes 4"]);
+    assert!(
+        out.lines().any(|l| l == "main ran while A waited: 1"),
+        "{out}"
+    );
+}
+
+#[test]
 fn a_completion_routine_runs_in_the_thread_that_issued_the_operation() {
     let (guest, mut peers) = threads_peer("apc", &[], 1);
     std::thread::sleep(Duration::from_millis(200));

@@ -98,6 +98,11 @@ static void complete(struct operation *op, DWORD error, DWORD bytes, DWORD flags
     if (op->issuing && error != 0) silent = true;
     unlink_operation(op);
     record_outcome(op->overlapped, error, bytes, flags);
+#ifdef __WS_THREADS
+    /* A thread parked in an alertable wait or in WSAGetOverlappedResult
+     * may be waiting for this: it looks again. */
+    __ws_threads_notify_objects();
+#endif
     if (!silent) {
         if (op->routine != NULL) {
             struct queued_routine *q = malloc(sizeof *q);
@@ -109,10 +114,8 @@ static void complete(struct operation *op, DWORD error, DWORD bytes, DWORD flags
                 q->flags = flags;
                 q->overlapped = op->overlapped;
 #ifdef __WS_THREADS
-                /* An APC of the issuing thread (Windows queues it there),
-                 * which may be parked in an alertable wait. */
+                /* An APC of the issuing thread (Windows queues it there). */
                 q->thread = op->thread;
-                __ws_threads_notify_objects();
 #endif
                 if (routines_tail) routines_tail->next = q;
                 else routines_head = q;
@@ -347,6 +350,18 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWO
         winsock_ws2_sockets_pollfd_t fds[64];
         size_t n = __ws_overlapped_interest(fds, 64);
         if (n == 0) break;
+#ifdef __WS_THREADS
+        /* With other threads, only this one waits (another thread's
+         * progress may complete the operation: that wakes it too). */
+        if (__ws_threads_others()) {
+            if (__ws_threads_park(fds, n, INFINITE, true) == PARK_INTERRUPTED) {
+                __ws_overlapped_progress();
+                break;
+            }
+            __ws_overlapped_progress();
+            continue;
+        }
+#endif
         winsock_ws2_sockets_list_pollfd_t list = { fds, n };
         imports_list_s16_t revents;
         winsock_ws2_types_error_code_t err;

@@ -14,6 +14,9 @@
  *     fails every call WSAEINTR, main's wait too; main then waits again;
  *     with "hold" after N, main then sleeps until the host ends it).
  *   spin: a thread computes forever without calling anything.
+ *   result-wait: thread A issues an overlapped WSARecv with an event and
+ *     waits in WSAGetOverlappedResult (fWait TRUE); main keeps running
+ *     until the peer's data completes it.
  *   apc: thread A issues an overlapped WSARecv with a completion routine
  *     and sleeps alertably; main sleeps alertably too, meanwhile: the
  *     routine runs in A (the issuer), as an APC does on Windows.
@@ -118,6 +121,22 @@ static DWORD WINAPI issues_and_sleeps(LPVOID param) {
     return 0;
 }
 
+static DWORD WINAPI waits_for_result(LPVOID param) {
+    (void)param;
+    static char buf[16];
+    static WSABUF wb;
+    static WSAOVERLAPPED ov;
+    DWORD flags = 0, bytes = 0;
+    wb.buf = buf;
+    wb.len = sizeof buf;
+    ov.hEvent = WSACreateEvent();
+    int r = WSARecv(conn1, &wb, 1, NULL, &flags, &ov, NULL);
+    printf("A WSARecv: %d %d\n", r, WSAGetLastError());
+    BOOL ok = WSAGetOverlappedResult(conn1, &ov, &bytes, TRUE, &flags);
+    printf("A result: %d, bytes %lu\n", ok, bytes);
+    return 0;
+}
+
 static volatile unsigned long spins;
 
 static DWORD WINAPI computes(LPVOID param) {
@@ -204,6 +223,14 @@ int main(int argc, char **argv) {
         send(conn1, "ready", 5, 0);
         printf("ready\nmain calls ExitThread\n");
         ExitThread(3);
+    } else if (strcmp(mode, "result-wait") == 0) {
+        conn1 = connect_peer();
+        HANDLE a = CreateThread(NULL, 0, waits_for_result, NULL, 0, NULL);
+        ready(conn1);
+        int ticks = 0;
+        while (WaitForSingleObject(a, 10) == WAIT_TIMEOUT) ticks++;
+        printf("main ran while A waited: %d\n", ticks >= 10);
+        CloseHandle(a);
     } else if (strcmp(mode, "apc") == 0) {
         conn1 = connect_peer();
         HANDLE a = CreateThread(NULL, 0, issues_and_sleeps, NULL, 0, NULL);
