@@ -21,6 +21,9 @@ extern "C" {
 uintptr_t __cdecl _beginthreadex(void *security, unsigned stack_size, unsigned(__stdcall *start_address)(void *),
                                  void *arglist, unsigned initflag, unsigned *thrdaddr);
 void __cdecl _endthreadex(unsigned retval);
+/* -1 and errno on failure; the handle is closed when the thread ends. */
+uintptr_t __cdecl _beginthread(void(__cdecl *start_address)(void *), unsigned stack_size, void *arglist);
+void __cdecl _endthread(void);
 
 #ifdef __cplusplus
 }

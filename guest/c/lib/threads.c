@@ -88,6 +88,7 @@ struct thread {
     DWORD exit_code;
     bool exiting; /* ExitThread: unwind and never resume */
     DWORD suspend_count; /* CREATE_SUSPENDED, SuspendThread; ResumeThread */
+    bool close_at_end;   /* _beginthread's: the C runtime closes the handle */
     char *stack;
     void *stack_top;
     void *saved_sp;
@@ -420,6 +421,10 @@ __attribute__((noinline)) int __ws_threads_run(void) {
          * process's. */
         if (main_thread && returned) return (int)code;
         if (live_threads() == 0) return (int)code;
+        if (t->close_at_end && t->handle_open) {
+            __ws_events_close_thread_object(t->handle);
+            t->handle_open = false;
+        }
         if (!main_thread && !t->handle_open) reap(t);
     }
 }
@@ -547,6 +552,46 @@ uintptr_t __cdecl _beginthreadex(void *security, unsigned stack_size, unsigned(_
     }
     if (thrdaddr != NULL) *thrdaddr = id;
     return (uintptr_t)h;
+}
+
+struct beginthread_start {
+    void(__cdecl *start)(void *);
+    void *arg;
+};
+
+static DWORD WINAPI beginthread_trampoline(LPVOID p) {
+    struct beginthread_start s = *(struct beginthread_start *)p;
+    free(p);
+    s.start(s.arg);
+    return 0;
+}
+
+/* The older C runtime call: -1 on failure, and the handle is closed when
+ * the thread ends (so it is only good while the thread runs). */
+uintptr_t __cdecl _beginthread(void(__cdecl *start_address)(void *), unsigned stack_size, void *arglist) {
+    if (start_address == NULL) {
+        errno = EINVAL;
+        return (uintptr_t)-1;
+    }
+    struct beginthread_start *s = malloc(sizeof *s);
+    if (s == NULL) {
+        errno = ENOMEM;
+        return (uintptr_t)-1;
+    }
+    s->start = start_address;
+    s->arg = arglist;
+    HANDLE h = CreateThread(NULL, stack_size, beginthread_trampoline, s, 0, NULL);
+    if (h == NULL) {
+        free(s);
+        errno = ENOMEM;
+        return (uintptr_t)-1;
+    }
+    find_thread_by_handle(h)->close_at_end = true;
+    return (uintptr_t)h;
+}
+
+void __cdecl _endthread(void) {
+    ExitThread(0);
 }
 
 void WINAPI ExitThread(DWORD dwExitCode) {
@@ -755,6 +800,10 @@ void WINAPI ExitThread(DWORD dwExitCode) {
 
 void __cdecl _endthreadex(unsigned retval) {
     exit((int)retval);
+}
+
+void __cdecl _endthread(void) {
+    exit(0);
 }
 
 DWORD WINAPI GetCurrentThreadId(void) {

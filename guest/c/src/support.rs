@@ -107,7 +107,7 @@ const HEADER_ALIASES: &[(&str, &str)] = &[
 ];
 
 /// What only a program with a second thread calls.
-pub const THREAD_ENTRY_POINTS: &[&str] = &["CreateThread", "_beginthreadex"];
+pub const THREAD_ENTRY_POINTS: &[&str] = &["CreateThread", "_beginthreadex", "_beginthread"];
 
 pub struct SupportDir {
     root: PathBuf,

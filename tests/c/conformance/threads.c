@@ -31,6 +31,14 @@ static unsigned __stdcall ends_with_endthreadex(void *arg) {
     return 0;
 }
 
+static volatile LONG old_style_ran;
+
+static void __cdecl old_style(void *arg) {
+    old_style_ran = (LONG)(UINT_PTR)arg;
+    Sleep(10);
+    _endthread();
+}
+
 static DWORD WINAPI sleeper(LPVOID arg) {
     Sleep((DWORD)(UINT_PTR)arg);
     return 5;
@@ -124,6 +132,15 @@ int main(void) {
     GetExitCodeThread(b, &code);
     CHECK("_endthreadex code", code);
     CloseHandle(b);
+
+    uintptr_t old = _beginthread(old_style, 0, (void *)11);
+    CHECK("_beginthread", old != (uintptr_t)-1);
+    CHECK("  its handle while it runs", WaitForSingleObject((HANDLE)old, 0));
+    Sleep(50);
+    CHECK("  it ran", old_style_ran);
+    SetLastError(0);
+    CHECK("  its handle after it ended (closed)", WaitForSingleObject((HANDLE)old, 0));
+    CHECK("  last error", GetLastError());
 
     HANDLE susp = CreateThread(NULL, 0, returns_arg, (LPVOID)9, CREATE_SUSPENDED, NULL);
     CHECK("CREATE_SUSPENDED", susp != NULL);
