@@ -1,10 +1,15 @@
-//! The load command (issue 5): many concurrent native clients against the
-//! Rust echo-server example running under the host, every byte verified,
-//! then a final WSACleanup from the host while they are still sending:
-//! every peer must see a reset (SPEC 1) and nothing may hang.
+//! The load command (issue 5): many concurrent native clients against an
+//! echo server running under the host, every byte verified, then a final
+//! WSACleanup from the host while they are still sending: every peer must
+//! see a reset (SPEC 1) and nothing may hang.
 //!
 //!   cargo run --release -p winsock-bench --bin winsock-load -- \
-//!       [--connections 1000] [--seconds 60] [--payload 512]
+//!       [--connections 1000] [--seconds 60] [--payload 512] [--guest rust|c-select|c-threads]
+//!
+//! `--guest` picks the server: the Rust echo-server example (default), the
+//! legacy C select() server (examples/c/echo-server) or the C
+//! thread-per-client server (examples/c/thread-server, green threads;
+//! issue 12), so the two C shapes meet the same native load.
 
 #[path = "../common.rs"]
 mod common;
@@ -44,15 +49,30 @@ fn main() {
     let seconds = arg("--seconds", 60);
     let payload = arg("--payload", 512) as usize;
 
-    // The guest: the Rust echo-server example, in its own thread and runtime.
+    let which = std::env::args()
+        .skip_while(|a| a != "--guest")
+        .nth(1)
+        .unwrap_or_else(|| "rust".into());
+    let max = (connections + 8).to_string();
+    let (name, args): (&str, Vec<&str>) = match which.as_str() {
+        "rust" => ("echo-server", vec!["echo-server", "127.0.0.1:0"]),
+        "c-select" => (
+            "c-echo-server",
+            vec!["echo_server", "127.0.0.1", "0", "--max-clients", &max],
+        ),
+        "c-threads" => ("c-thread-server", vec!["thread_server", "127.0.0.1", "0"]),
+        other => panic!("--guest {other}: rust, c-select or c-threads"),
+    };
+
+    // The guest server, in its own thread and runtime.
     let runner = CommandRunner::new().expect("engine");
     let component = runner
-        .load(&common::guest("echo-server"))
-        .expect("build the echo-server guest first (tests/run.sh)");
+        .load(&common::guest(name))
+        .expect("build the guests first (tests/run.sh)");
     let stdout = MemoryOutputPipe::new(1 << 24);
     let wasi = WasiCtxBuilder::new()
         .stdout(stdout.clone())
-        .args(&["echo-server", "127.0.0.1:0"])
+        .args(&args)
         .build();
     let mut grants = Grants::deny_all();
     grants.allow_bind("127.0.0.1".parse::<NetRule>().unwrap());
@@ -88,7 +108,7 @@ fn main() {
     let cleanup_started = Arc::new(AtomicBool::new(false));
     let round_trips = Arc::new(AtomicU64::new(0));
     println!(
-        "{connections} connections to the guest echo server at {addr}, {payload}-byte messages, {seconds} s"
+        "{connections} connections to the guest echo server ({which}: {name}) at {addr}, {payload}-byte messages, {seconds} s"
     );
     let started = Instant::now();
     let reports: Vec<ClientReport> = rt.block_on(async {
