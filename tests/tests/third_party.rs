@@ -235,20 +235,39 @@ fn winsock_run(grants: &[&str], component: &Path, args: &[&str]) -> Command {
 
 /// Asserts what both sides of a libmodbus unit-test run must show.
 #[track_caller]
-fn assert_modbus_passed(client: (&str, ExitStatus, &str), server: (&str, ExitStatus, &str)) {
+fn modbus_passed(
+    client: (&str, ExitStatus, &str),
+    server: (&str, ExitStatus, &str),
+) -> Result<(), String> {
     let (cname, cstatus, cout) = client;
     let (sname, sstatus, sout) = server;
-    assert!(
-        cout.lines().any(|l| l == CLIENT_PASSED) && cstatus.success(),
-        "{cname} did not pass (exit {cstatus}); its output ends:\n{}\n\n{sname} printed:\n{}",
-        tail(cout),
-        tail(sout)
-    );
-    assert!(
-        sout.lines().any(|l| l.starts_with(SERVER_ENDED)) && sstatus.success(),
-        "{sname} did not end cleanly (exit {sstatus}); its output ends:\n{}",
-        tail(sout)
-    );
+    if !(cout.lines().any(|l| l == CLIENT_PASSED) && cstatus.success()) {
+        return Err(format!(
+            "{cname} did not pass (exit {cstatus}); its output ends:\n{}\n\n{sname} printed:\n{}",
+            tail(cout),
+            tail(sout)
+        ));
+    }
+    if !(sout.lines().any(|l| l.starts_with(SERVER_ENDED)) && sstatus.success()) {
+        return Err(format!(
+            "{sname} did not end cleanly (exit {sstatus}); its output ends:\n{}",
+            tail(sout)
+        ));
+    }
+    Ok(())
+}
+
+/// libmodbus's unit tests include wall-clock assertions of its own (a
+/// 0.6 s response timeout against a server that sleeps 0.5 s, 3 ms and
+/// 7 ms byte timeouts), which a machine under heavy load can miss with any
+/// build of either side. A pairing gets a second run; a defect fails both.
+fn with_one_retry(pairing: impl Fn() -> Result<(), String>) {
+    if let Err(first) = pairing() {
+        eprintln!("first run failed, running the pairing again:\n{first}");
+        if let Err(second) = pairing() {
+            panic!("{second}\n\n(the first run failed too:)\n{first}");
+        }
+    }
 }
 
 /// libmodbus's unit-test-client as a component against the native server.
@@ -256,6 +275,15 @@ fn modbus_guest_client(backend: &str, connect_grant: &str) {
     let native_server = artifact("bin/unit-test-server");
     let component = artifact("wasm/libmodbus-unit-test-client.wasm");
     let _port = MODBUS_PORT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    with_one_retry(|| modbus_guest_client_run(backend, connect_grant, &native_server, &component));
+}
+
+fn modbus_guest_client_run(
+    backend: &str,
+    connect_grant: &str,
+    native_server: &std::path::Path,
+    component: &std::path::Path,
+) -> Result<(), String> {
     assert_port_free(MODBUS_PORT);
     let server_name = format!("native-unit-test-server-{backend}");
     let mut server = Proc::start(&server_name, Command::new(native_server).arg(backend));
@@ -267,10 +295,10 @@ fn modbus_guest_client(backend: &str, connect_grant: &str) {
     );
     let (cstatus, cout) = client.wait(MODBUS_RUN);
     let (sstatus, sout) = server.wait(Duration::from_secs(10));
-    assert_modbus_passed(
+    modbus_passed(
         (&client_name, cstatus, &cout),
         (&server_name, sstatus, &sout),
-    );
+    )
 }
 
 /// libmodbus's unit-test-server as a component against the native client.
@@ -278,6 +306,15 @@ fn modbus_guest_server(backend: &str, grants: &[&str]) {
     let native_client = artifact("bin/unit-test-client");
     let component = artifact("wasm/libmodbus-unit-test-server.wasm");
     let _port = MODBUS_PORT_LOCK.lock().unwrap_or_else(|e| e.into_inner());
+    with_one_retry(|| modbus_guest_server_run(backend, grants, &native_client, &component));
+}
+
+fn modbus_guest_server_run(
+    backend: &str,
+    grants: &[&str],
+    native_client: &std::path::Path,
+    component: &std::path::Path,
+) -> Result<(), String> {
     assert_port_free(MODBUS_PORT);
     let server_name = format!("guest-unit-test-server-{backend}");
     let mut server = Proc::start(
@@ -289,10 +326,10 @@ fn modbus_guest_server(backend: &str, grants: &[&str]) {
     let mut client = Proc::start(&client_name, Command::new(native_client).arg(backend));
     let (cstatus, cout) = client.wait(MODBUS_RUN);
     let (sstatus, sout) = server.wait(Duration::from_secs(10));
-    assert_modbus_passed(
+    modbus_passed(
         (&client_name, cstatus, &cout),
         (&server_name, sstatus, &sout),
-    );
+    )
 }
 
 #[test]
