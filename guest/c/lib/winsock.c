@@ -16,6 +16,7 @@
 #include <mstcpip.h>
 
 #include <ctype.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -1132,32 +1133,36 @@ static SOCKET socket_from_info(int af, int type, int protocol, const int *info_f
     return socket(af, type, protocol);
 }
 
-SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA info, GROUP g, DWORD dwFlags) {
+/* The numeric members WSASocket reads lie at the same offsets in the A and
+ * W forms of WSAPROTOCOL_INFO (only szProtocol, the last member, differs),
+ * so one reader serves both. */
+_Static_assert(offsetof(WSAPROTOCOL_INFOA, iAddressFamily) == offsetof(WSAPROTOCOL_INFOW, iAddressFamily) &&
+                   offsetof(WSAPROTOCOL_INFOA, iSocketType) == offsetof(WSAPROTOCOL_INFOW, iSocketType) &&
+                   offsetof(WSAPROTOCOL_INFOA, iProtocol) == offsetof(WSAPROTOCOL_INFOW, iProtocol),
+               "WSAPROTOCOL_INFOA and WSAPROTOCOL_INFOW share their numeric members");
+
+static SOCKET wsa_socket(int af, int type, int protocol, const void *info, size_t info_size, GROUP g,
+                         DWORD dwFlags) {
     int fields[3];
     if (info != NULL) {
-        if (!in_memory(info, sizeof *info)) {
+        if (!in_memory(info, info_size)) {
             fail(WSAEFAULT);
             return INVALID_SOCKET;
         }
-        fields[0] = info->iAddressFamily;
-        fields[1] = info->iSocketType;
-        fields[2] = info->iProtocol;
+        const char *bytes = info;
+        memcpy(&fields[0], bytes + offsetof(WSAPROTOCOL_INFOA, iAddressFamily), sizeof(int));
+        memcpy(&fields[1], bytes + offsetof(WSAPROTOCOL_INFOA, iSocketType), sizeof(int));
+        memcpy(&fields[2], bytes + offsetof(WSAPROTOCOL_INFOA, iProtocol), sizeof(int));
     }
     return socket_from_info(af, type, protocol, info ? fields : NULL, g, dwFlags);
 }
 
+SOCKET WSAAPI WSASocketA(int af, int type, int protocol, LPWSAPROTOCOL_INFOA info, GROUP g, DWORD dwFlags) {
+    return wsa_socket(af, type, protocol, info, sizeof *info, g, dwFlags);
+}
+
 SOCKET WSAAPI WSASocketW(int af, int type, int protocol, LPWSAPROTOCOL_INFOW info, GROUP g, DWORD dwFlags) {
-    int fields[3];
-    if (info != NULL) {
-        if (!in_memory(info, sizeof *info)) {
-            fail(WSAEFAULT);
-            return INVALID_SOCKET;
-        }
-        fields[0] = info->iAddressFamily;
-        fields[1] = info->iSocketType;
-        fields[2] = info->iProtocol;
-    }
-    return socket_from_info(af, type, protocol, info ? fields : NULL, g, dwFlags);
+    return wsa_socket(af, type, protocol, info, sizeof *info, g, dwFlags);
 }
 
 /* The most one gathered send or scattered receive moves through the
