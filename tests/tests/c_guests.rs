@@ -430,6 +430,9 @@ fn host_teardown_resets_the_peers_of_many_blocked_threads() {
 #[test]
 fn host_cleanup_ends_every_blocked_thread_with_wsaeintr() {
     let (guest, mut peers) = threads_peer("many", &["20"], 21);
+    // "ready" comes before the threads first run: let them all settle into
+    // their blocking recv (a call made after the cleanup is WSANOTINITIALISED).
+    std::thread::sleep(Duration::from_millis(200));
     guest.control.cleanup();
     for peer in &mut peers {
         let (_, end) = read_to_end(peer, T);
