@@ -5,10 +5,10 @@
 // It imports the winsock:ws2 WIT package directly (componentize-js turns the
 // WIT imports into ES modules). Failures print the WSA error code and exit 1.
 
-import { startup, cleanup, errorNumber } from 'winsock:ws2/lifecycle@0.1.2';
+import { startup, cleanup, errorNumber } from 'winsock:ws2/lifecycle@0.2.0';
 import {
   socket, connect, send, recv, closesocket, setsockopt, getsockopt,
-} from 'winsock:ws2/sockets@0.1.2';
+} from 'winsock:ws2/sockets@0.2.0';
 import { getArguments } from 'wasi:cli/environment@0.2.12';
 import { exit } from 'wasi:cli/exit@0.2.12';
 
@@ -45,9 +45,12 @@ function echoClient(addr, lines) {
       wsa('send', () => send(s, new TextEncoder().encode(`${line}\n`), 0));
       let echoed = '';
       while (!echoed.endsWith('\n')) {
-        const chunk = wsa('recv', () => recv(s, 4096, 0));
-        if (chunk.length === 0) throw new WsaError('recv (server closed)', 10054);
-        echoed += new TextDecoder().decode(chunk);
+        // recv returns what it received, and an error when it delivered
+        // data and failed all the same (a cut datagram; not on a stream).
+        const got = wsa('recv', () => recv(s, 4096, 0));
+        if (got.error !== undefined) throw new WsaError('recv', errorNumber(got.error));
+        if (got.data.length === 0) throw new WsaError('recv (server closed)', 10054);
+        echoed += new TextDecoder().decode(got.data);
       }
       console.log(`echo: ${echoed.trim()}`);
     }

@@ -94,7 +94,11 @@ class Socket:
             data = data[n:]
 
     def recv(self, n: int = 65536) -> bytes:
-        return _wsa("recv", sockets.recv, self.handle, n, 0)
+        got = _wsa("recv", sockets.recv, self.handle, n, 0)
+        # Data delivered with an error (a cut datagram) still fails the call.
+        if got.error is not None:
+            raise WsaError(lifecycle.error_number(got.error), "recv")
+        return got.data
 
     def shutdown(self, how: int = SD_SEND):
         _wsa("shutdown", sockets.shutdown, self.handle, how)

@@ -239,6 +239,21 @@ impl lifecycle::Host for WinsockCtx {
     }
 }
 
+impl WinsockCtx {
+    /// The WIT form of what recv or recvfrom received.
+    fn received(&mut self, r: crate::sockets::Received) -> sockets::Received {
+        if let Some(e) = r.error {
+            // Delivered, yet the call failed (WSAEMSGSIZE).
+            self.last_error = e.code();
+        }
+        sockets::Received {
+            data: r.data,
+            sender: r.sender.map(from_std),
+            error: r.error.map(ErrorCode::from),
+        }
+    }
+}
+
 fn trap(f: Failure) -> wasmtime::Error {
     match f {
         Failure::Trap(t) => wasmtime::format_err!("{t}"),
@@ -284,9 +299,10 @@ impl sockets::Host for WinsockCtx {
         self.finish(r)
     }
 
-    async fn recv(&mut self, s: u32, len: i32, flags: i32) -> Result<Vec<u8>, Failure> {
+    async fn recv(&mut self, s: u32, len: i32, flags: i32) -> Result<sockets::Received, Failure> {
         let r = WinsockCtx::recv(self, s, len, flags).await;
-        self.finish(r)
+        let r = self.finish(r)?;
+        Ok(self.received(r))
     }
 
     async fn sendto(
@@ -305,18 +321,10 @@ impl sockets::Host for WinsockCtx {
         s: u32,
         len: i32,
         flags: i32,
-    ) -> Result<sockets::Datagram, Failure> {
+    ) -> Result<sockets::Received, Failure> {
         let r = WinsockCtx::recvfrom(self, s, len, flags).await;
         let r = self.finish(r)?;
-        if r.truncated {
-            // Delivered, yet WSAGetLastError reports WSAEMSGSIZE (SPEC 7).
-            self.last_error = WsaError::MsgSize.code();
-        }
-        Ok(sockets::Datagram {
-            data: r.data,
-            sender: from_std(r.sender),
-            truncated: r.truncated,
-        })
+        Ok(self.received(r))
     }
 
     async fn select(

@@ -372,7 +372,7 @@ impl WinsockCtx {
     }
 
     /// recv(s, len, flags).
-    pub async fn recv(&mut self, s: u32, len: i32, flags: i32) -> WsaResult<Vec<u8>> {
+    pub async fn recv(&mut self, s: u32, len: i32, flags: i32) -> WsaResult<Received> {
         let entry = self.entry(s)?;
         if len < 0 {
             return Err(WsaError::Fault.into());
@@ -400,19 +400,18 @@ impl WinsockCtx {
         let cap = (len as usize).min(self.limits.max_bytes_per_call);
         let mut buf = Vec::with_capacity(cap);
         if cap == 0 {
-            return Ok(buf);
+            return Ok(Received::data(buf));
         }
         let sys_flags = recv_flags(flags);
         if entry.kind == SocketKind::Datagram {
-            let d = self
+            let got = self
                 .recv_datagram(&entry, cap, sys_flags, nonblocking, recv_timeout)
                 .await?;
-            // recv has no way to hand over a cut datagram (SPEC 7).
-            return if d.truncated {
-                Err(WsaError::MsgSize.into())
-            } else {
-                Ok(d.data)
-            };
+            // recv names no sender; a cut datagram is still delivered.
+            return Ok(Received {
+                sender: None,
+                ..got
+            });
         }
         let r = entry
             .io(Interest::READABLE, nonblocking, recv_timeout, |sock| {
@@ -420,13 +419,16 @@ impl WinsockCtx {
             })
             .await;
         match r {
-            Ok(_) => Ok(buf),
+            Ok(_) => Ok(Received::data(buf)),
             Err(e) => Err(self.stream_failure(&entry, e).into()),
         }
     }
 
-    /// One datagram of at most `cap` bytes, with its sender and whether it
-    /// was cut (Linux's MSG_TRUNC reports the real length).
+    /// One datagram of at most `cap` bytes, with its sender. This is the one
+    /// place that decides truncation, for recv and recvfrom alike: Linux's
+    /// MSG_TRUNC reports the datagram's real length, and a datagram longer
+    /// than `cap` is delivered cut with `error` WSAEMSGSIZE, as Windows
+    /// fills the buffer and fails the call (docs/surface.md).
     async fn recv_datagram(
         &self,
         entry: &SocketEntry,
@@ -434,7 +436,7 @@ impl WinsockCtx {
         sys_flags: libc::c_int,
         nonblocking: bool,
         recv_timeout: Option<Duration>,
-    ) -> WsaResult<Datagram> {
+    ) -> WsaResult<Received> {
         let mut buf = Vec::with_capacity(cap.max(1));
         let (len, from) = entry
             .io(Interest::READABLE, nonblocking, recv_timeout, |sock| {
@@ -449,10 +451,10 @@ impl WinsockCtx {
             .map_err(io_failure)?;
         buf.truncate(cap);
         let sender = from.as_socket().ok_or(WsaError::Inval)?;
-        Ok(Datagram {
-            truncated: len > cap,
+        Ok(Received {
             data: buf,
-            sender,
+            sender: Some(sender),
+            error: (len > cap).then_some(WsaError::MsgSize),
         })
     }
 
@@ -514,20 +516,19 @@ impl WinsockCtx {
     }
 
     /// recvfrom(s, len, flags).
-    pub async fn recvfrom(&mut self, s: u32, len: i32, flags: i32) -> WsaResult<Datagram> {
+    pub async fn recvfrom(&mut self, s: u32, len: i32, flags: i32) -> WsaResult<Received> {
         let entry = self.entry(s)?;
         if entry.kind == SocketKind::Stream {
-            let data = self.recv(s, len, flags).await?;
+            let got = self.recv(s, len, flags).await?;
             let sender = entry
                 .socket()
                 .peer_addr()
                 .ok()
                 .and_then(|a| a.as_socket())
                 .ok_or(WsaError::NotConn)?;
-            return Ok(Datagram {
-                data,
-                sender,
-                truncated: false,
+            return Ok(Received {
+                sender: Some(sender),
+                ..got
             });
         }
         if len < 0 {
@@ -656,12 +657,26 @@ impl WinsockCtx {
     }
 }
 
-/// What recvfrom received (SPEC 7): a datagram cut to the buffer is still
-/// delivered, flagged, as Windows fills the buffer and fails WSAEMSGSIZE.
-pub struct Datagram {
+/// What recv and recvfrom received (the WIT `received`). `error` is set
+/// when the call delivers `data` and fails all the same: a datagram longer
+/// than the buffer is cut to it and fails WSAEMSGSIZE, as on Windows
+/// (decided in one place, `recv_datagram`).
+#[derive(Debug)]
+pub struct Received {
     pub data: Vec<u8>,
-    pub sender: SocketAddr,
-    pub truncated: bool,
+    /// The sender: recvfrom only.
+    pub sender: Option<SocketAddr>,
+    pub error: Option<WsaError>,
+}
+
+impl Received {
+    fn data(data: Vec<u8>) -> Received {
+        Received {
+            data,
+            sender: None,
+            error: None,
+        }
+    }
 }
 
 fn recv_flags(flags: i32) -> libc::c_int {

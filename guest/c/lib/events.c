@@ -206,15 +206,15 @@ static bool has_unread_data(SOCKET s) {
  * program's own shutdown(SD_RECEIVE)). Looked at with a one-byte peek,
  * which leaves the data and the host's memory of a reset as they are. */
 static int close_code(SOCKET s, SHORT revents) {
-    imports_list_u8_t data;
+    winsock_ws2_sockets_received_t got;
     wit_error err;
-    if (!winsock_ws2_sockets_recv(s, 1, MSG_PEEK, &data, &err)) {
+    if (!winsock_ws2_sockets_recv(s, 1, MSG_PEEK, &got, &err)) {
         int code = wsa_number(err);
         if (code == WSAECONNRESET || code == WSAECONNABORTED) return code;
         return -1;
     }
-    size_t n = data.len;
-    imports_list_u8_free(&data);
+    size_t n = got.data.len;
+    winsock_ws2_sockets_received_free(&got);
     if (n == 0) return 0;
     /* Data still queued ahead of the close: a pending socket error tells a
      * reset from a FIN. */

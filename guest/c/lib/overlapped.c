@@ -178,9 +178,10 @@ static bool attempt(struct operation *op) {
     int error = r == 0 ? 0 : WSAGetLastError();
     WSASetLastError(saved);
     if (error == WSAEWOULDBLOCK) return false;
-    /* A datagram larger than the buffers fills them and ends WSAEMSGSIZE. */
-    complete(op, (DWORD)error, error == 0 || error == WSAEMSGSIZE ? n : 0, error == WSAEMSGSIZE ? MSG_PARTIAL : 0,
-             false);
+    /* WSARecv counts what it delivered, also when it failed after
+     * delivering (a datagram larger than the buffers fills them, then
+     * WSAEMSGSIZE): that is a partial message. */
+    complete(op, (DWORD)error, n, error && n ? MSG_PARTIAL : 0, false);
     return true;
 }
 

@@ -203,14 +203,10 @@ int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData) {
 /* --- Sockets. --- */
 
 /* What the library knows of each socket the program holds: whether it is
- * a datagram socket (recv on one goes through recvfrom, so a datagram larger
- * than the buffer still fills the buffer before WSAEMSGSIZE, as Microsoft
- * documents; the WIT recv cannot return both) and whether it is in
- * nonblocking mode (a blocking call runs the Winsock 1.1 hook only on a
+ * in nonblocking mode (a blocking call runs the Winsock 1.1 hook only on a
  * blocking socket, SPEC 11). The host keeps the sockets themselves. */
 struct socket_state {
     SOCKET s;
-    bool datagram;
     bool nonblocking;
 };
 static struct socket_state *socket_states;
@@ -222,17 +218,17 @@ static struct socket_state *find_socket(SOCKET s) {
     return NULL;
 }
 
-static void remember_socket(SOCKET s, bool datagram, bool nonblocking) {
+static void remember_socket(SOCKET s, bool nonblocking) {
     if (socket_state_count == socket_state_cap) {
         size_t cap = socket_state_cap ? socket_state_cap * 2 : 16;
         struct socket_state *grown = realloc(socket_states, cap * sizeof *grown);
-        /* Without room the socket is taken for a blocking stream socket:
-         * recv on a datagram one then reports WSAEMSGSIZE without data. */
+        /* Without room the socket is taken for a nonblocking one: its
+         * blocking calls then skip the blocking hook. */
         if (grown == NULL) return;
         socket_states = grown;
         socket_state_cap = cap;
     }
-    socket_states[socket_state_count++] = (struct socket_state){ s, datagram, nonblocking };
+    socket_states[socket_state_count++] = (struct socket_state){ s, nonblocking };
 }
 
 static void forget_socket(SOCKET s) {
@@ -240,9 +236,16 @@ static void forget_socket(SOCKET s) {
     if (st != NULL) *st = socket_states[--socket_state_count];
 }
 
-static bool is_datagram(SOCKET s) {
-    struct socket_state *st = find_socket(s);
-    return st != NULL && st->datagram;
+/* SO_TYPE of `s` from the host: SOCK_DGRAM, SOCK_STREAM, or 0 if unknown. */
+static int socket_type(SOCKET s) {
+    imports_list_u8_t value;
+    wit_error err;
+    int type = 0;
+    if (winsock_ws2_sockets_getsockopt(s, SOL_SOCKET, SO_TYPE, 4, &value, &err)) {
+        if (value.len >= 4) memcpy(&type, value.ptr, 4);
+        imports_list_u8_free(&value);
+    }
+    return type;
 }
 
 static void set_nonblocking(SOCKET s, bool on) {
@@ -313,7 +316,7 @@ SOCKET WSAAPI socket(int af, int type, int protocol) {
         fail_with(err);
         return INVALID_SOCKET;
     }
-    remember_socket(s, type == SOCK_DGRAM, false);
+    remember_socket(s, false);
     return (SOCKET)succeed((int)s);
 }
 
@@ -404,7 +407,7 @@ SOCKET WSAAPI accept(SOCKET s, struct sockaddr *addr, int *addrlen) {
     int error = last_error;
     if (got != INVALID_SOCKET) {
         struct socket_state *listener = find_socket(s);
-        remember_socket(got, false, listener != NULL && listener->nonblocking);
+        remember_socket(got, listener != NULL && listener->nonblocking);
         __ws_events_accepted(s, got);
     }
     __ws_events_reenable(s, FD_ACCEPT);
@@ -483,23 +486,23 @@ static int sendto_call(SOCKET s, const char *buf, int len, int flags, const stru
 }
 
 static int data_hooked(int kind, SOCKET s, char *buf, const char *cbuf, int len, int flags, struct sockaddr *addr,
-                       int *addrlen, const struct sockaddr *to, int tolen);
+                       int *addrlen, const struct sockaddr *to, int tolen, size_t *delivered);
 enum { HOOKED_RECV, HOOKED_RECVFROM, HOOKED_SEND, HOOKED_SENDTO, HOOKED_ACCEPT, HOOKED_CONNECTED };
 
 int WSAAPI send(SOCKET s, const char *buf, int len, int flags) {
     REFUSE_IN_HOOK(SOCKET_ERROR);
-    if (hooked(s)) return data_hooked(HOOKED_SEND, s, NULL, buf, len, flags, NULL, NULL, NULL, 0);
+    if (hooked(s)) return data_hooked(HOOKED_SEND, s, NULL, buf, len, flags, NULL, NULL, NULL, 0, NULL);
     return send_call(s, buf, len, flags);
 }
 
 int WSAAPI sendto(SOCKET s, const char *buf, int len, int flags, const struct sockaddr *to, int tolen) {
     REFUSE_IN_HOOK(SOCKET_ERROR);
-    if (hooked(s)) return data_hooked(HOOKED_SENDTO, s, NULL, buf, len, flags, NULL, NULL, to, tolen);
+    if (hooked(s)) return data_hooked(HOOKED_SENDTO, s, NULL, buf, len, flags, NULL, NULL, to, tolen, NULL);
     return sendto_call(s, buf, len, flags, to, tolen);
 }
 
-static int recv_call(SOCKET s, char *buf, int len, int flags);
-static int recvfrom_call(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen);
+static int receive_call(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen,
+                        bool with_sender, size_t *delivered);
 
 /* recv re-enables FD_READ (FD_OOB for MSG_OOB), whatever it returns: data
  * still queued is recorded again at once (SPEC 11). */
@@ -510,51 +513,64 @@ static int reenable_read(SOCKET s, int flags, int result) {
     return result;
 }
 
-int WSAAPI recv(SOCKET s, char *buf, int len, int flags) {
-    REFUSE_IN_HOOK(SOCKET_ERROR);
-    if (HOOKED_UNLESS_READABLE(s, flags))
-        return reenable_read(s, flags, data_hooked(HOOKED_RECV, s, buf, NULL, len, flags, NULL, NULL, NULL, 0));
-    return reenable_read(s, flags, recv_call(s, buf, len, flags));
-}
-
-int WSAAPI recvfrom(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen) {
+/* recv (with_sender false) and recvfrom; WSARecv and WSARecvFrom come
+ * here too. `*delivered` is the count of bytes placed in `buf`, also when
+ * the call fails after delivering them (WSAEMSGSIZE). */
+static int receive(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen, bool with_sender,
+                   size_t *delivered) {
+    *delivered = 0;
     REFUSE_IN_HOOK(SOCKET_ERROR);
     if (HOOKED_UNLESS_READABLE(s, flags))
         return reenable_read(s, flags,
-                             data_hooked(HOOKED_RECVFROM, s, buf, NULL, len, flags, from, fromlen, NULL, 0));
-    return reenable_read(s, flags, recvfrom_call(s, buf, len, flags, from, fromlen));
+                             data_hooked(with_sender ? HOOKED_RECVFROM : HOOKED_RECV, s, buf, NULL, len, flags, from,
+                                         fromlen, NULL, 0, delivered));
+    return reenable_read(s, flags, receive_call(s, buf, len, flags, from, fromlen, with_sender, delivered));
 }
 
-static int recv_call(SOCKET s, char *buf, int len, int flags) {
-    imports_list_u8_t data;
-    wit_error err;
-    int code = check_buffer(buf, len);
+int WSAAPI recv(SOCKET s, char *buf, int len, int flags) {
+    size_t delivered;
+    return receive(s, buf, len, flags, NULL, NULL, false, &delivered);
+}
+
+int WSAAPI recvfrom(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen) {
+    size_t delivered;
+    return receive(s, buf, len, flags, from, fromlen, true, &delivered);
+}
+
+/* The one rule for what the host's recv or recvfrom received (the WIT
+ * `received`): the data goes into the caller's buffer, the sender into
+ * `from`, and then the call fails with the host's `error` if it set one.
+ * The host alone decides when that is (a datagram longer than the buffer:
+ * filled, then WSAEMSGSIZE, as on Windows). */
+static int deliver(winsock_ws2_sockets_received_t *got, char *buf, int len, struct sockaddr *from, int *fromlen,
+                   size_t *delivered) {
+    size_t n = got->data.len < (size_t)len ? got->data.len : (size_t)len;
+    if (n) memcpy(buf, got->data.ptr, n);
+    *delivered = n;
+    int code = got->sender.is_some ? address_out(&got->sender.val, from, fromlen) : 0;
+    int error = got->error.is_some ? wsa_number(got->error.val) : 0;
+    winsock_ws2_sockets_received_free(got);
     if (code) return fail(code);
-    if (is_datagram(s)) return recvfrom_call(s, buf, len, flags, NULL, NULL);
-    if (!winsock_ws2_sockets_recv(s, len, flags, &data, &err)) return fail_with(err);
-    size_t n = data.len < (size_t)len ? data.len : (size_t)len;
-    if (n) memcpy(buf, data.ptr, n);
-    imports_list_u8_free(&data);
+    if (error) return fail(error);
     return succeed((int)n);
 }
 
-static int recvfrom_call(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen) {
-    winsock_ws2_sockets_datagram_t dgram;
+static int receive_call(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen,
+                        bool with_sender, size_t *delivered) {
+    winsock_ws2_sockets_received_t got;
     wit_error err;
+    *delivered = 0;
     int code = check_buffer(buf, len);
     if (code) return fail(code);
-    if (from != NULL && (fromlen == NULL || !in_memory(fromlen, sizeof *fromlen) || *fromlen < (int)sizeof(SOCKADDR_IN)))
-        return fail(WSAEFAULT);
-    if (!winsock_ws2_sockets_recvfrom(s, len, flags, &dgram, &err)) return fail_with(err);
-    size_t n = dgram.data.len < (size_t)len ? dgram.data.len : (size_t)len;
-    if (n) memcpy(buf, dgram.data.ptr, n);
-    code = address_out(&dgram.sender, from, fromlen);
-    bool truncated = dgram.truncated;
-    winsock_ws2_sockets_datagram_free(&dgram);
-    if (code) return fail(code);
-    /* The buffer holds the datagram's first `len` bytes; the rest is gone. */
-    if (truncated) return fail(WSAEMSGSIZE);
-    return succeed((int)n);
+    if (!with_sender) {
+        if (!winsock_ws2_sockets_recv(s, len, flags, &got, &err)) return fail_with(err);
+    } else {
+        if (from != NULL &&
+            (fromlen == NULL || !in_memory(fromlen, sizeof *fromlen) || *fromlen < (int)sizeof(SOCKADDR_IN)))
+            return fail(WSAEFAULT);
+        if (!winsock_ws2_sockets_recvfrom(s, len, flags, &got, &err)) return fail_with(err);
+    }
+    return deliver(&got, buf, len, from, fromlen, delivered);
 }
 
 int WSAAPI shutdown(SOCKET s, int how) {
@@ -1201,7 +1217,7 @@ static int send_wsabufs(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD sent, DWOR
         size_t take = total < WSABUF_STAGING_MAX ? total : WSABUF_STAGING_MAX;
         /* A datagram is never cut: one larger than the staging buffer is
          * larger than any datagram (WSAEMSGSIZE). */
-        if (take < total && is_datagram(s)) return fail(WSAEMSGSIZE);
+        if (take < total && socket_type(s) == SOCK_DGRAM) return fail(WSAEMSGSIZE);
         staging = malloc(take ? take : 1);
         if (staging == NULL) return fail(WSAENOBUFS);
         size_t at = 0;
@@ -1237,8 +1253,9 @@ int WSAAPI WSASendTo(SOCKET s, LPWSABUF lpBuffers, DWORD dwBufferCount, LPDWORD 
                         lpCompletionRoutine);
 }
 
-/* One recv (or recvfrom) scattered over the buffers. A datagram larger
- * than them all fills them and fails WSAEMSGSIZE, as recv does. */
+/* One recv (or recvfrom) scattered over the buffers. What a failing call
+ * delivered (a datagram larger than them all fills them, then
+ * WSAEMSGSIZE) is counted in *received all the same, as recv does. */
 static int recv_wsabufs(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, LPDWORD flags, struct sockaddr *from,
                         LPINT fromlen, LPWSAOVERLAPPED ovl, LPWSAOVERLAPPED_COMPLETION_ROUTINE routine) {
     size_t total;
@@ -1262,10 +1279,9 @@ static int recv_wsabufs(SOCKET s, LPWSABUF bufs, DWORD count, LPDWORD received, 
         if (staging == NULL) return fail(WSAENOBUFS);
         data = staging;
     }
-    int result = from ? recvfrom(s, data, (int)total, (int)*flags, from, fromlen)
-                      : recv(s, data, (int)total, (int)*flags);
+    size_t got;
+    int result = receive(s, data, (int)total, (int)*flags, from, fromlen, from != NULL, &got);
     int error = result == SOCKET_ERROR ? WSAGetLastError() : 0;
-    size_t got = result != SOCKET_ERROR ? (size_t)result : error == WSAEMSGSIZE ? total : 0;
     if (staging != NULL) {
         size_t at = 0;
         for (DWORD i = 0; i < count && at < got; i++) {
@@ -1463,6 +1479,8 @@ struct hooked_call {
     int *addrlen;
     const struct sockaddr *to;
     int tolen;
+    /* recv and recvfrom: the bytes delivered into buf. */
+    size_t *delivered;
 };
 
 /* A nonblocking connect's outcome: 0 once connected, SOCKET_ERROR with its
@@ -1495,8 +1513,11 @@ static int hooked_try(void *ctx, bool *again) {
     if (c->kind == HOOKED_CONNECTED) return connect_outcome(c->s, again);
     host_mode(c->s, true);
     switch (c->kind) {
-    case HOOKED_RECV: r = recv_call(c->s, c->buf, c->len, c->flags); break;
-    case HOOKED_RECVFROM: r = recvfrom_call(c->s, c->buf, c->len, c->flags, c->addr, c->addrlen); break;
+    case HOOKED_RECV:
+    case HOOKED_RECVFROM:
+        r = receive_call(c->s, c->buf, c->len, c->flags, c->addr, c->addrlen, c->kind == HOOKED_RECVFROM,
+                         c->delivered);
+        break;
     case HOOKED_SEND: r = send_call(c->s, c->cbuf, c->len, c->flags); break;
     case HOOKED_SENDTO: r = sendto_call(c->s, c->cbuf, c->len, c->flags, c->to, c->tolen); break;
     default: {
@@ -1527,8 +1548,8 @@ static DWORD timeout_option(SOCKET s, int name) {
 }
 
 static int data_hooked(int kind, SOCKET s, char *buf, const char *cbuf, int len, int flags, struct sockaddr *addr,
-                       int *addrlen, const struct sockaddr *to, int tolen) {
-    struct hooked_call c = { kind, s, buf, cbuf, len, flags, addr, addrlen, to, tolen };
+                       int *addrlen, const struct sockaddr *to, int tolen, size_t *delivered) {
+    struct hooked_call c = { kind, s, buf, cbuf, len, flags, addr, addrlen, to, tolen, delivered };
     bool sending = kind == HOOKED_SEND || kind == HOOKED_SENDTO;
     DWORD timeout = timeout_option(s, sending ? SO_SNDTIMEO : SO_RCVTIMEO);
     return __ws_run_blocking(s, sending ? POLLWRNORM : POLLRDNORM, timeout, WSAETIMEDOUT, hooked_try, &c);

@@ -588,7 +588,7 @@ fn close_code(s: u32, revents: i16) -> Option<i32> {
             (code == WsaError::ECONNRESET.code() || code == WsaError::ECONNABORTED.code())
                 .then_some(code)
         }
-        Ok(d) if d.is_empty() => Some(0),
+        Ok(d) if d.data.is_empty() => Some(0),
         // Data still queued ahead of the close: a pending socket error
         // tells a reset from a FIN.
         Ok(_) if revents & raw::POLLERR != 0 => Some(WsaError::ECONNRESET.code()),

@@ -166,6 +166,30 @@ fn wsa<T>(r: std::result::Result<T, ErrorCode>) -> Result<T> {
     r.map_err(WsaError::from)
 }
 
+/// The one rule for what the host's recv or recvfrom received (the WIT
+/// `received`): `place` puts the data in the caller's buffers and returns
+/// how many bytes it placed; then the call fails with the host's `error` if
+/// it set one. The host alone decides when that is (a datagram longer than
+/// the buffer: the buffer is filled, then WSAEMSGSIZE, as on Windows).
+fn deliver(
+    r: std::result::Result<sockets::Received, ErrorCode>,
+    place: impl FnOnce(&[u8]) -> usize,
+) -> Result<(usize, Option<SocketAddress>)> {
+    let got = wsa(r)?;
+    let n = place(&got.data);
+    match got.error {
+        Some(e) => Err(WsaError::from(e)),
+        None => Ok((n, got.sender)),
+    }
+}
+
+/// Copies as much of `data` as fits into `buf`.
+fn copy_into(buf: &mut [u8], data: &[u8]) -> usize {
+    let n = data.len().min(buf.len());
+    buf[..n].copy_from_slice(&data[..n]);
+    n
+}
+
 /// Sets the last error to what a call of the asynchronous model returns
 /// (0 after a success, the code after a failure), as the host does for
 /// its own calls (SPEC 7): these calls make several host calls of their
@@ -590,17 +614,18 @@ impl Socket {
     pub fn recv_vectored(&self, bufs: &mut [io::IoSliceMut<'_>]) -> Result<usize> {
         let total = bufs.iter().map(|b| b.len()).sum::<usize>();
         let len = total.min(i32::MAX as usize) as i32;
-        let data = self.after_recv(wsa(sockets::recv(self.handle, len, 0)))?;
-        let mut rest = &data[..data.len().min(total)];
-        for buf in bufs.iter_mut() {
-            if rest.is_empty() {
-                break;
+        let r = deliver(sockets::recv(self.handle, len, 0), |data| {
+            let mut rest = &data[..data.len().min(total)];
+            for buf in bufs.iter_mut() {
+                if rest.is_empty() {
+                    break;
+                }
+                let n = copy_into(buf, rest);
+                rest = &rest[n..];
             }
-            let n = rest.len().min(buf.len());
-            buf[..n].copy_from_slice(&rest[..n]);
-            rest = &rest[n..];
-        }
-        Ok(data.len().min(total))
+            data.len().min(total)
+        });
+        self.after_recv(r).map(|(n, _)| n)
     }
 
     /// recv into `buf`: 0 means the peer closed gracefully.
@@ -615,10 +640,10 @@ impl Socket {
 
     fn recv_with_flags(&self, buf: &mut [u8], flags: i32) -> Result<usize> {
         let len = buf.len().min(i32::MAX as usize) as i32;
-        let data = self.after_recv(wsa(sockets::recv(self.handle, len, flags)))?;
-        let n = data.len().min(buf.len());
-        buf[..n].copy_from_slice(&data[..n]);
-        Ok(n)
+        let r = deliver(sockets::recv(self.handle, len, flags), |data| {
+            copy_into(buf, data)
+        });
+        self.after_recv(r).map(|(n, _)| n)
     }
 
     /// sendto: the bytes taken (the address is ignored on a connected
@@ -632,13 +657,13 @@ impl Socket {
     /// as on Windows.
     pub fn recv_from(&self, buf: &mut [u8]) -> Result<(usize, SocketAddr)> {
         let len = buf.len().min(i32::MAX as usize) as i32;
-        let d = self.after_recv(wsa(sockets::recvfrom(self.handle, len, 0)))?;
-        let n = d.data.len().min(buf.len());
-        buf[..n].copy_from_slice(&d.data[..n]);
-        if d.truncated {
-            return Err(WsaError::EMSGSIZE);
-        }
-        Ok((n, from_wit(d.sender)))
+        let r = deliver(sockets::recvfrom(self.handle, len, 0), |data| {
+            copy_into(buf, data)
+        });
+        let (n, sender) = self.after_recv(r)?;
+        // The host names the sender of every recvfrom that succeeds.
+        let sender = sender.ok_or(WsaError::ENOTCONN)?;
+        Ok((n, from_wit(sender)))
     }
 
     pub fn shutdown(&self, how: Shutdown) -> Result<()> {

@@ -243,20 +243,24 @@ fn attempt(op: &Rc<Operation>) -> bool {
         }
     } else {
         let len = op.buffer.borrow().as_ref().map_or(0, Vec::len);
-        let r = sockets::recv(op.socket, len.min(i32::MAX as usize) as i32, 0);
+        let r = crate::deliver(
+            sockets::recv(op.socket, len.min(i32::MAX as usize) as i32, 0),
+            |data| {
+                op.buffer
+                    .borrow_mut()
+                    .as_mut()
+                    .map_or(0, |buf| crate::copy_into(buf, data))
+            },
+        );
         // A receive re-enables FD_READ, as recv does.
         events::reenable_read(op.socket);
-        match r.map_err(WsaError::from) {
+        match r {
             Err(WsaError::EWOULDBLOCK) => false,
             Err(e) => {
                 complete(op, Err(e.code()), false);
                 true
             }
-            Ok(data) => {
-                let n = data.len().min(len);
-                if let Some(buf) = op.buffer.borrow_mut().as_mut() {
-                    buf[..n].copy_from_slice(&data[..n]);
-                }
+            Ok((n, _)) => {
                 complete(op, Ok(n), false);
                 true
             }

@@ -227,10 +227,46 @@ struct StartupError {
 }
 
 #[repr(C)]
-struct Datagram {
+struct OptionAddr {
+    is_some: bool,
+    val: WitAddr,
+}
+
+#[repr(C)]
+struct OptionCode {
+    is_some: bool,
+    val: u8,
+}
+
+/// The WIT `received` of recv and recvfrom.
+#[repr(C)]
+struct Received {
     data: List<u8>,
-    sender: WitAddr,
-    truncated: bool,
+    sender: OptionAddr,
+    error: OptionCode,
+}
+
+impl Received {
+    fn of(data: &[u8], sender: Option<SocketAddr>, error: Option<WsaError>) -> Received {
+        Received {
+            data: List::of(data),
+            sender: match sender {
+                // SAFETY: an all-zero address is a valid bit pattern.
+                None => OptionAddr {
+                    is_some: false,
+                    val: unsafe { std::mem::zeroed() },
+                },
+                Some(a) => OptionAddr {
+                    is_some: true,
+                    val: from_std(a),
+                },
+            },
+            error: OptionCode {
+                is_some: error.is_some(),
+                val: error.map_or(0, wit_code),
+            },
+        }
+    }
 }
 
 #[repr(C)]
@@ -590,17 +626,17 @@ extern "C" fn winsock_ws2_sockets_recv(
     s: u32,
     len: i32,
     flags: i32,
-    ret: *mut List<u8>,
+    ret: *mut Received,
     err: *mut u8,
 ) -> bool {
     match host("recv", |ctx| Box::pin(ctx.recv(s, len, flags))) {
-        Ok(data) => {
+        Ok(got) => {
             assert!(
-                data.len() <= len.max(0) as usize,
+                got.data.len() <= len.max(0) as usize,
                 "recv returned more than asked"
             );
             // SAFETY: valid out-pointer.
-            unsafe { ret.write(List::of(&data)) };
+            unsafe { ret.write(Received::of(&got.data, got.sender, got.error)) };
             true
         }
         Err(e) => fail(err, e),
@@ -635,17 +671,13 @@ extern "C" fn winsock_ws2_sockets_recvfrom(
     s: u32,
     len: i32,
     flags: i32,
-    ret: *mut Datagram,
+    ret: *mut Received,
     err: *mut u8,
 ) -> bool {
     match host("recvfrom", |ctx| Box::pin(ctx.recvfrom(s, len, flags))) {
         // SAFETY: valid out-pointer.
-        Ok(d) => unsafe {
-            ret.write(Datagram {
-                data: List::of(&d.data),
-                sender: from_std(d.sender),
-                truncated: d.truncated,
-            });
+        Ok(got) => unsafe {
+            ret.write(Received::of(&got.data, got.sender, got.error));
             true
         },
         Err(e) => fail(err, e),

@@ -346,9 +346,9 @@ fuzz_target!(|calls: Vec<Call>| {
                 Call::Recv(h, len, flags) => {
                     if let Some(r) = bounded(ctx.recv(m.handle(h), *len, *flags)).await {
                         check(&r, torn_down, call);
-                        if let Ok(data) = &r {
+                        if let Ok(got) = &r {
                             assert!(
-                                data.len() <= (*len).max(0) as usize,
+                                got.data.len() <= (*len).max(0) as usize,
                                 "recv returned more than asked"
                             );
                         }

@@ -315,7 +315,9 @@ fn inbound(p2: u16) {
     let Some(d) = attempt("recvfrom", "udp", sockets::recvfrom(u, 64, 0)) else {
         return;
     };
-    let sender = from_wit(d.sender);
+    let Some(sender) = d.sender.map(from_wit) else {
+        return;
+    };
     say(format!("received from {sender}"));
     attempt(
         "sendto",
@@ -362,6 +364,6 @@ fn max_accept() {
         return;
     };
     attempt("send", 2, sockets::send(second, b"second", 0));
-    let got = sockets::recv(second, 64, 0).map(|d| String::from_utf8_lossy(&d).into_owned());
+    let got = sockets::recv(second, 64, 0).map(|d| String::from_utf8_lossy(&d.data).into_owned());
     attempt("recv", 2, got.map(|text| say(format!("received {text:?}"))));
 }

@@ -371,7 +371,10 @@ fn block_recv(port: u16) {
     startup();
     let s = connected(port);
     show("send", sockets::send(s, b"ready", 0));
-    show("blocking recv", sockets::recv(s, 16, 0).map(|d| d.len()));
+    show(
+        "blocking recv",
+        sockets::recv(s, 16, 0).map(|d| d.data.len()),
+    );
     show(
         "socket after host cleanup",
         sockets::socket(2, 1, 0).map(|_| ()),
@@ -439,7 +442,7 @@ fn linger_nonblocking(port: u16) {
     sockets::ioctlsocket(s, raw::FIONBIO, 0).expect("FIONBIO 0");
     show(
         "recv go",
-        sockets::recv(s, 2, 0).map(|d| String::from_utf8_lossy(&d).into_owned()),
+        sockets::recv(s, 2, 0).map(|d| String::from_utf8_lossy(&d.data).into_owned()),
     );
     sockets::ioctlsocket(s, raw::FIONBIO, 1).expect("FIONBIO 1");
     // Everything is acknowledged now: the nonblocking close is graceful.
@@ -477,7 +480,7 @@ fn shutdown(port: u16) {
     show("send after SD_SEND", sockets::send(s, b"x", 0));
     show(
         "recv after SD_SEND",
-        sockets::recv(s, 16, 0).map(|d| String::from_utf8_lossy(&d).into_owned()),
+        sockets::recv(s, 16, 0).map(|d| String::from_utf8_lossy(&d.data).into_owned()),
     );
     show("shutdown SD_RECEIVE", sockets::shutdown(s, raw::SD_RECEIVE));
     show("recv after SD_RECEIVE", sockets::recv(s, 16, 0).map(|_| ()));
@@ -823,13 +826,13 @@ fn accept_inherits() {
     });
     show(
         "recv",
-        sockets::recv(a, 64, 0).map(|d| String::from_utf8_lossy(&d).into_owned()),
+        sockets::recv(a, 64, 0).map(|d| String::from_utf8_lossy(&d.data).into_owned()),
     );
     show(
         "recv peek",
-        sockets::recv(a, 64, raw::MSG_PEEK).map(|d| d.len()),
+        sockets::recv(a, 64, raw::MSG_PEEK).map(|d| d.data.len()),
     );
-    show("recv eof", sockets::recv(a, 64, 0).map(|d| d.len()));
+    show("recv eof", sockets::recv(a, 64, 0).map(|d| d.data.len()));
 }
 
 fn bytes_per_call(port: u16) {
@@ -840,10 +843,10 @@ fn bytes_per_call(port: u16) {
     while sockets::ioctlsocket(s, raw::FIONREAD, 0).unwrap_or(0) < 5000 {
         std::thread::sleep(Duration::from_millis(5));
     }
-    show("recv 5000", sockets::recv(s, 5000, 0).map(|d| d.len()));
+    show("recv 5000", sockets::recv(s, 5000, 0).map(|d| d.data.len()));
     show(
         "recv i32::MAX",
-        sockets::recv(s, i32::MAX, 0).map(|d| d.len()),
+        sockets::recv(s, i32::MAX, 0).map(|d| d.data.len()),
     );
 }
 
@@ -860,28 +863,33 @@ fn udp(port: u16) {
         sockets::sendto(u, b"x", 0, to_wit(v6)),
     );
     show("sendto port 0", sockets::sendto(u, b"x", 0, loopback(0)));
-    // The peer answers with three 10-byte datagrams.
-    match sockets::recvfrom(u, 4, 0) {
-        Ok(d) => say(format!(
-            "recvfrom 4 of 10: data {:?} truncated {} from peer {} lasterror {}",
+    // The peer answers with three 10-byte datagrams. A cut one is
+    // delivered (its first 4 bytes) with the error the call fails with.
+    let cut = |r: Result<sockets::Received, ErrorCode>| match r {
+        Ok(d) => format!(
+            "data {:?} error {:?} sender {}",
             String::from_utf8_lossy(&d.data),
-            d.truncated,
-            from_wit(d.sender) == SocketAddr::from(([127, 0, 0, 1], port)),
-            lifecycle::get_last_error()
-        )),
-        Err(e) => say(format!(
-            "recvfrom 4 of 10: err {}",
-            WsaError::from(e).code()
-        )),
-    }
-    show("recv 4 of 10", sockets::recv(u, 4, 0).map(|_| ()));
+            d.error.map(|e| WsaError::from(e).code()),
+            match d.sender.map(from_wit) {
+                None => "none",
+                Some(a) if a == SocketAddr::from(([127, 0, 0, 1], port)) => "peer",
+                Some(_) => "other",
+            }
+        ),
+        Err(e) => format!("err {}", WsaError::from(e).code()),
+    };
+    say(format!(
+        "recvfrom 4 of 10: {}",
+        cut(sockets::recvfrom(u, 4, 0))
+    ));
+    say(format!("recv 4 of 10: {}", cut(sockets::recv(u, 4, 0))));
     show(
         "recv peek 100",
-        sockets::recv(u, 100, raw::MSG_PEEK).map(|d| String::from_utf8_lossy(&d).into_owned()),
+        sockets::recv(u, 100, raw::MSG_PEEK).map(|d| String::from_utf8_lossy(&d.data).into_owned()),
     );
     show(
         "recv 100",
-        sockets::recv(u, 100, 0).map(|d| String::from_utf8_lossy(&d).into_owned()),
+        sockets::recv(u, 100, 0).map(|d| String::from_utf8_lossy(&d.data).into_owned()),
     );
     sockets::ioctlsocket(u, raw::FIONBIO, 1).expect("FIONBIO");
     show(
@@ -978,14 +986,14 @@ fn select(refused_port: u16) {
         &names,
         sockets::select(&sets(&[a, l], &[a], &[a]), Some(1_000_000)),
     );
-    show("recv", sockets::recv(a, 8, 0).map(|d| d.len()));
+    show("recv", sockets::recv(a, 8, 0).map(|d| d.data.len()));
     sockets::closesocket(c).expect("close c");
     show_select(
         "select after peer FIN",
         &names,
         sockets::select(&sets(&[a], &[], &[]), Some(1_000_000)),
     );
-    show("recv eof", sockets::recv(a, 8, 0).map(|d| d.len()));
+    show("recv eof", sockets::recv(a, 8, 0).map(|d| d.data.len()));
 
     let r = tcp();
     sockets::ioctlsocket(r, raw::FIONBIO, 1).expect("FIONBIO");
@@ -1284,7 +1292,7 @@ fn atmark(port: u16) {
 
 fn wsa_recv_oob(s: &winsock_guest::Socket, buf: &mut [u8]) -> Result<String, i32> {
     sockets::recv(s.raw(), buf.len() as i32, raw::MSG_OOB)
-        .map(|d| String::from_utf8_lossy(&d).into_owned())
+        .map(|d| String::from_utf8_lossy(&d.data).into_owned())
         .map_err(|e| WsaError::from(e).code())
 }
 
@@ -1443,10 +1451,10 @@ fn hog(port: u16) {
     let (mut total, mut largest) = (0usize, 0usize);
     loop {
         match sockets::recv(s, i32::MAX, 0) {
-            Ok(d) if d.is_empty() => break,
+            Ok(d) if d.data.is_empty() => break,
             Ok(d) => {
-                total += d.len();
-                largest = largest.max(d.len());
+                total += d.data.len();
+                largest = largest.max(d.data.len());
             }
             Err(e) => {
                 say(format!("giant recv failed: {}", WsaError::from(e).code()));
