@@ -5,6 +5,7 @@
 
 use crate::ctx::WinsockCtx;
 use crate::error::{Failure, WsaError};
+use crate::trace::{self, *};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
 wasmtime::component::bindgen!({
@@ -142,7 +143,7 @@ const ALL_CODES: [WsaError; 42] = {
     ]
 };
 
-fn to_std(addr: SocketAddress) -> SocketAddr {
+pub(crate) fn to_std(addr: SocketAddress) -> SocketAddr {
     match addr {
         SocketAddress::Ipv4(a) => {
             let (b0, b1, b2, b3) = a.address;
@@ -207,22 +208,30 @@ impl lifecycle::Host for WinsockCtx {
         version_requested: u16,
         has_wsadata: bool,
     ) -> wasmtime::Result<Result<WsaData, StartupError>> {
+        let null = if has_wsadata { "" } else { ", lpWSAData=NULL" };
+        let call = trace::call!(
+            "WSAStartup",
+            "wVersionRequested={}{null}",
+            Version(version_requested)
+        );
         // WSAStartup returns its code directly and leaves the last error
         // alone on failure; success sets it to 0 (SPEC 1).
-        match self
+        let r = self
             .wsa_startup(version_requested, has_wsadata)
-            .map_err(trap)?
-        {
-            Ok(data) => Ok(Ok(wsa_data(data))),
-            Err(refused) => Ok(Err(StartupError {
-                code: refused.code.into(),
-                data: refused.data.map(wsa_data),
-            })),
-        }
+            .map_err(trap)
+            .map(|r| match r {
+                Ok(data) => Ok(wsa_data(data)),
+                Err(refused) => Err(StartupError {
+                    code: refused.code.into(),
+                    data: refused.data.map(wsa_data),
+                }),
+            });
+        call.end(r)
     }
 
     fn cleanup(&mut self) -> Result<(), Failure> {
-        self.wsa_cleanup()
+        let call = trace::call!("WSACleanup");
+        call.end(self.wsa_cleanup())
     }
 
     fn get_last_error(&mut self) -> wasmtime::Result<i32> {
@@ -263,45 +272,64 @@ fn trap(f: Failure) -> wasmtime::Error {
 
 impl sockets::Host for WinsockCtx {
     fn socket(&mut self, af: i32, ty: i32, protocol: i32) -> Result<u32, Failure> {
+        let call = trace::call!(
+            "socket",
+            "af={}, type={}, protocol={}",
+            Af(af),
+            SockType(ty),
+            Proto(protocol)
+        );
         let r = WinsockCtx::socket(self, af, ty, protocol);
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     async fn closesocket(&mut self, s: u32) -> Result<(), Failure> {
+        let call = trace::call!("closesocket", "s={s}");
         let r = WinsockCtx::closesocket(self, s).await;
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     fn bind(&mut self, s: u32, name: SocketAddress) -> Result<(), Failure> {
+        let call = trace::call!("bind", "s={s}, name={}", to_std(name));
         let r = WinsockCtx::bind(self, s, to_std(name));
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     fn listen(&mut self, s: u32, backlog: i32) -> Result<(), Failure> {
+        let call = trace::call!("listen", "s={s}, backlog={}", Backlog(backlog));
         let r = WinsockCtx::listen(self, s, backlog);
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     async fn accept(&mut self, s: u32) -> Result<(u32, SocketAddress), Failure> {
+        let call = trace::call!("accept", "s={s}");
         let r = WinsockCtx::accept(self, s)
             .await
             .map(|(h, a)| (h, from_std(a)));
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     async fn connect(&mut self, s: u32, name: SocketAddress) -> Result<(), Failure> {
+        let call = trace::call!("connect", "s={s}, name={}", to_std(name));
         let r = WinsockCtx::connect(self, s, to_std(name)).await;
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     async fn send(&mut self, s: u32, buf: Vec<u8>, flags: i32) -> Result<u32, Failure> {
+        let call = trace::call!(
+            "send",
+            "s={s}, len={}, flags={}",
+            buf.len(),
+            MsgFlags(flags)
+        );
         let r = WinsockCtx::send(self, s, &buf, flags).await;
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     async fn recv(&mut self, s: u32, len: i32, flags: i32) -> Result<sockets::Received, Failure> {
+        let call = trace::call!("recv", "s={s}, len={len}, flags={}", MsgFlags(flags));
         let r = WinsockCtx::recv(self, s, len, flags).await;
-        let r = self.finish(r)?;
+        let r = call.end(self.finish(r))?;
         Ok(self.received(r))
     }
 
@@ -312,8 +340,15 @@ impl sockets::Host for WinsockCtx {
         flags: i32,
         to: SocketAddress,
     ) -> Result<u32, Failure> {
+        let call = trace::call!(
+            "sendto",
+            "s={s}, len={}, flags={}, to={}",
+            buf.len(),
+            MsgFlags(flags),
+            to_std(to)
+        );
         let r = WinsockCtx::sendto(self, s, &buf, flags, to_std(to)).await;
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     async fn recvfrom(
@@ -322,8 +357,9 @@ impl sockets::Host for WinsockCtx {
         len: i32,
         flags: i32,
     ) -> Result<sockets::Received, Failure> {
+        let call = trace::call!("recvfrom", "s={s}, len={len}, flags={}", MsgFlags(flags));
         let r = WinsockCtx::recvfrom(self, s, len, flags).await;
-        let r = self.finish(r)?;
+        let r = call.end(self.finish(r))?;
         Ok(self.received(r))
     }
 
@@ -332,6 +368,14 @@ impl sockets::Host for WinsockCtx {
         sets: sockets::FdSets,
         timeout_us: Option<u64>,
     ) -> Result<sockets::FdSets, Failure> {
+        let call = trace::call!(
+            "select",
+            "readfds={}, writefds={}, exceptfds={}, timeout={}",
+            Handles(&sets.readfds),
+            Handles(&sets.writefds),
+            Handles(&sets.exceptfds),
+            TimeoutUs(timeout_us)
+        );
         let timeout = timeout_us.map(std::time::Duration::from_micros);
         let r = WinsockCtx::select(
             self,
@@ -341,7 +385,7 @@ impl sockets::Host for WinsockCtx {
             timeout,
         )
         .await;
-        let [readfds, writefds, exceptfds] = self.finish(r)?;
+        let [readfds, writefds, exceptfds] = call.end(self.finish(r))?;
         Ok(sockets::FdSets {
             readfds,
             writefds,
@@ -354,9 +398,10 @@ impl sockets::Host for WinsockCtx {
         fds: Vec<sockets::Pollfd>,
         timeout_ms: i32,
     ) -> Result<Vec<i16>, Failure> {
+        let call = trace::call!("WSAPoll", "fds={}, timeout={timeout_ms}", PollFds(&fds));
         let fds: Vec<(u32, i16)> = fds.iter().map(|p| (p.fd, p.events)).collect();
         let r = WinsockCtx::wsapoll(self, &fds, timeout_ms).await;
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     async fn getaddrinfo(
@@ -365,6 +410,13 @@ impl sockets::Host for WinsockCtx {
         service: Option<String>,
         hints: Option<sockets::AddrinfoHints>,
     ) -> Result<Vec<sockets::Addrinfo>, Failure> {
+        let call = trace::call!(
+            "getaddrinfo",
+            "node={}, service={}, hints={}",
+            Str(&node),
+            Str(&service),
+            Hints(&hints)
+        );
         let hints = hints.map_or_else(Default::default, |h| crate::lookup::Hints {
             flags: h.flags,
             family: h.family,
@@ -372,7 +424,7 @@ impl sockets::Host for WinsockCtx {
             protocol: h.protocol,
         });
         let r = WinsockCtx::getaddrinfo(self, node.as_deref(), service.as_deref(), hints).await;
-        let list = self.finish(r)?;
+        let list = call.end(self.finish(r))?;
         Ok(list
             .into_iter()
             .map(|a| sockets::Addrinfo {
@@ -390,38 +442,50 @@ impl sockets::Host for WinsockCtx {
         addr: SocketAddress,
         flags: i32,
     ) -> Result<(String, String), Failure> {
+        let call = trace::call!(
+            "getnameinfo",
+            "addr={}, flags={}",
+            to_std(addr),
+            NiFlags(flags)
+        );
         let r = WinsockCtx::getnameinfo(self, to_std(addr), flags);
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     async fn pause(&mut self, timeout_ms: u32) -> Result<(), Failure> {
+        let call = trace::call!("pause", "timeout={timeout_ms}ms");
         let r = WinsockCtx::pause(self, timeout_ms).await;
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     async fn gethostbyaddr(&mut self, addr: SocketAddress) -> Result<String, Failure> {
+        let call = trace::call!("gethostbyaddr", "addr={}", to_std(addr).ip());
         let r = WinsockCtx::gethostbyaddr(self, to_std(addr)).await;
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     fn gethostname(&mut self) -> Result<String, Failure> {
+        let call = trace::call!("gethostname");
         let r = WinsockCtx::gethostname(self);
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     fn shutdown(&mut self, s: u32, how: i32) -> Result<(), Failure> {
+        let call = trace::call!("shutdown", "s={s}, how={}", How(how));
         let r = WinsockCtx::shutdown(self, s, how);
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     fn getsockname(&mut self, s: u32) -> Result<SocketAddress, Failure> {
+        let call = trace::call!("getsockname", "s={s}");
         let r = WinsockCtx::getsockname(self, s).map(from_std);
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     fn getpeername(&mut self, s: u32) -> Result<SocketAddress, Failure> {
+        let call = trace::call!("getpeername", "s={s}");
         let r = WinsockCtx::getpeername(self, s).map(from_std);
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     fn getsockopt(
@@ -431,8 +495,15 @@ impl sockets::Host for WinsockCtx {
         optname: i32,
         optlen: i32,
     ) -> Result<Vec<u8>, Failure> {
+        let call = trace::call!(
+            "getsockopt",
+            "s={s}, level={}, optname={}, optlen={optlen}",
+            OptLevel(level),
+            OptName(level, optname)
+        )
+        .opt(level, optname);
         let r = WinsockCtx::getsockopt(self, s, level, optname, optlen);
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     fn setsockopt(
@@ -442,13 +513,21 @@ impl sockets::Host for WinsockCtx {
         optname: i32,
         optval: Option<Vec<u8>>,
     ) -> Result<(), Failure> {
+        let call = trace::call!(
+            "setsockopt",
+            "s={s}, level={}, optname={}, optval={}",
+            OptLevel(level),
+            OptName(level, optname),
+            OptArg(level, optname, &optval)
+        );
         let r = WinsockCtx::setsockopt(self, s, level, optname, optval.as_deref());
-        self.finish(r)
+        call.end(self.finish(r))
     }
 
     fn ioctlsocket(&mut self, s: u32, cmd: u32, arg: u32) -> Result<u32, Failure> {
+        let call = trace::call!("ioctlsocket", "s={s}, cmd={}, argp={arg}", IoctlCmd(cmd));
         let r = WinsockCtx::ioctlsocket(self, s, cmd, arg);
-        self.finish(r)
+        call.end(self.finish(r))
     }
 }
 

@@ -41,6 +41,8 @@ mod options;
 mod select;
 mod socket;
 mod sockets;
+#[cfg(feature = "component")]
+pub mod trace;
 
 #[cfg(feature = "component")]
 pub use bindings::winsock::ws2 as wit;
