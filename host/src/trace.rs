@@ -20,8 +20,10 @@
 //! them too.
 //!
 //! The host keeps no instance id; an embedder running several instances
-//! enters a span of its own around each (`tracing::info_span!("guest", id =
-//! 7)`), and [`Logging`]'s lines then start `winsock: guest{id=7}: `.
+//! runs each inside a span of its own (`run(..).instrument(
+//! tracing::error_span!("guest", id = 7))`; ERROR level so that a `warn`
+//! filter keeps it), and [`Logging`]'s lines then start
+//! `winsock: guest{id=7}: `.
 
 use crate::error::{Failure, WsaError};
 use std::fmt::{self, Display, Formatter};
@@ -814,6 +816,60 @@ mod tests {
             at: Instant::now(),
             opt: None,
         }
+    }
+
+    /// The lines a subscriber with [`Lines`] writes, captured.
+    #[derive(Clone, Default)]
+    struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+    impl std::io::Write for Captured {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            self.0.lock().unwrap().extend_from_slice(buf);
+            Ok(buf.len())
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_call_is_one_line_inside_the_embedders_span() {
+        let out = Captured::default();
+        let writer = out.clone();
+        let subscriber = tracing_subscriber::fmt()
+            .with_env_filter(EnvFilter::new("warn,winsock::call=trace"))
+            .with_writer(move || writer.clone())
+            .event_format(Lines { prefix: "embedder" })
+            .finish();
+        tracing::subscriber::with_default(subscriber, || {
+            // An ERROR-level span passes the default filter.
+            let _guest = tracing::error_span!("guest", id = 7).entered();
+            let name: SocketAddr = "127.0.0.1:8080".parse().unwrap();
+            let call = call!("connect", "s={}, name={name}", 4);
+            let _ = call.end(Err::<(), _>(Failure::Wsa(WsaError::ConnRefused)));
+            tracing::warn!("denied bind to 0.0.0.0:0");
+        });
+        let text = String::from_utf8(out.0.lock().unwrap().clone()).unwrap();
+        let lines: Vec<&str> = text.lines().collect();
+        assert_eq!(lines.len(), 2, "{text}");
+        let (call, duration) = lines[0].rsplit_once(" [").unwrap();
+        assert_eq!(
+            call,
+            "winsock: guest{id=7}: connect(s=4, name=127.0.0.1:8080) = SOCKET_ERROR WSAECONNREFUSED"
+        );
+        assert!(duration.ends_with("us]"), "{text}");
+        assert_eq!(lines[1], "embedder: guest{id=7}: denied bind to 0.0.0.0:0");
+    }
+
+    #[test]
+    fn nothing_is_started_without_a_subscriber_that_wants_calls() {
+        let subscriber = Logging::new(DEFAULT_FILTER).unwrap().subscriber();
+        tracing::subscriber::with_default(subscriber, || {
+            assert!(!calls_enabled());
+            assert!(call!("socket").0.is_none());
+        });
+        let subscriber = Logging::new("off").unwrap().trace_calls().subscriber();
+        tracing::subscriber::with_default(subscriber, || assert!(calls_enabled()));
     }
 
     #[test]
