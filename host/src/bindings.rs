@@ -214,8 +214,8 @@ impl lifecycle::Host for WinsockCtx {
             "wVersionRequested={}{null}",
             Version(version_requested)
         );
-        // WSAStartup returns its code directly and leaves the last error
-        // alone on failure; success sets it to 0 (SPEC 1).
+        // WSAStartup returns its code directly; the guest library sets its
+        // last error to 0 on success and leaves it alone on failure.
         let r = self
             .wsa_startup(version_requested, has_wsadata)
             .map_err(trap)
@@ -234,32 +234,17 @@ impl lifecycle::Host for WinsockCtx {
         call.end(self.wsa_cleanup())
     }
 
-    fn get_last_error(&mut self) -> wasmtime::Result<i32> {
-        Ok(self.last_error)
-    }
-
-    fn set_last_error(&mut self, code: i32) -> wasmtime::Result<()> {
-        self.last_error = code;
-        Ok(())
-    }
-
     fn error_number(&mut self, code: ErrorCode) -> wasmtime::Result<i32> {
         Ok(WsaError::from(code).code())
     }
 }
 
-impl WinsockCtx {
-    /// The WIT form of what recv or recvfrom received.
-    fn received(&mut self, r: crate::sockets::Received) -> sockets::Received {
-        if let Some(e) = r.error {
-            // Delivered, yet the call failed (WSAEMSGSIZE).
-            self.last_error = e.code();
-        }
-        sockets::Received {
-            data: r.data,
-            sender: r.sender.map(from_std),
-            error: r.error.map(ErrorCode::from),
-        }
+/// The WIT form of what recv or recvfrom received.
+fn received(r: crate::sockets::Received) -> sockets::Received {
+    sockets::Received {
+        data: r.data,
+        sender: r.sender.map(from_std),
+        error: r.error.map(ErrorCode::from),
     }
 }
 
@@ -330,7 +315,7 @@ impl sockets::Host for WinsockCtx {
         let call = trace::call!("recv", "s={s}, len={len}, flags={}", MsgFlags(flags));
         let r = WinsockCtx::recv(self, s, len, flags).await;
         let r = call.end(self.finish(r))?;
-        Ok(self.received(r))
+        Ok(received(r))
     }
 
     async fn sendto(
@@ -360,7 +345,7 @@ impl sockets::Host for WinsockCtx {
         let call = trace::call!("recvfrom", "s={s}, len={len}, flags={}", MsgFlags(flags));
         let r = WinsockCtx::recvfrom(self, s, len, flags).await;
         let r = call.end(self.finish(r))?;
-        Ok(self.received(r))
+        Ok(received(r))
     }
 
     async fn select(

@@ -137,7 +137,6 @@ impl WinsockCtxBuilder {
             limits: self.limits,
             on_denial: self.on_denial,
             hostname: self.hostname,
-            last_error: 0,
         }
     }
 }
@@ -150,8 +149,6 @@ pub struct WinsockCtx {
     pub(crate) limits: Limits,
     pub(crate) on_denial: DenialHook,
     pub(crate) hostname: String,
-    /// WSAGetLastError's value.
-    pub(crate) last_error: i32,
 }
 
 impl WinsockCtx {
@@ -184,20 +181,15 @@ impl WinsockCtx {
         })
     }
 
-    /// Records a call's outcome as WSAGetLastError will report it: 0 after
-    /// success, the code after failure (SPEC 7).
+    /// Where every call's outcome passes on its way to the guest. It
+    /// records nothing: the last error is the guest library's, per thread,
+    /// as ws2_32.dll keeps it on Windows (docs/errors.md).
     pub(crate) fn finish<T>(&mut self, r: Result<T, Failure>) -> Result<T, Failure> {
-        match &r {
-            Ok(_) => self.last_error = 0,
-            Err(Failure::Wsa(e)) => self.last_error = e.code(),
-            Err(Failure::Trap(_)) => {}
-        }
         r
     }
 
     /// WSAStartup (SPEC 1): negotiates the version; success counts one
-    /// startup and sets the last error to 0, a refusal leaves it alone
-    /// (WSAStartup returns its code directly).
+    /// startup, a refusal counts nothing.
     pub fn wsa_startup(
         &mut self,
         version_requested: u16,
@@ -207,7 +199,6 @@ impl WinsockCtx {
         let r = crate::lifecycle::negotiate(version_requested, has_wsadata);
         if r.is_ok() {
             self.instance.startup();
-            self.last_error = 0;
         }
         Ok(r)
     }
@@ -216,18 +207,6 @@ impl WinsockCtx {
     pub fn wsa_cleanup(&mut self) -> Result<(), Failure> {
         self.check_alive()?;
         let r = self.instance.cleanup().map_err(Failure::from);
-        self.finish(r)
-    }
-
-    /// WSAGetLastError.
-    pub fn last_error(&self) -> i32 {
-        self.last_error
-    }
-
-    /// Records a call's outcome in the last error, as the bindings do
-    /// after every socket call: 0 after success, the code after failure
-    /// (SPEC 7).
-    pub fn record<T>(&mut self, r: Result<T, Failure>) -> Result<T, Failure> {
         self.finish(r)
     }
 

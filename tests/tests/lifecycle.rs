@@ -13,9 +13,9 @@ fn startup_version_table_and_wsadata() {
     assert_lines(
         &out,
         &[
-            "startup 0.0: err 10092 data version 2.2",
+            "startup 0.0: err 10092 data version 2.2 lasterror 4321",
             "socket after 0.0+cleanup: err 10093",
-            "startup 0.9: err 10092 data version 2.2",
+            "startup 0.9: err 10092 data version 2.2 lasterror 4321",
             "socket after 0.9+cleanup: err 10093",
             &format!("startup 1.0: ok version 1.0 {w1}"),
             &format!("startup 1.1: ok version 1.1 {w1}"),
@@ -70,7 +70,7 @@ fn wsanotinitialised_before_startup_and_after_final_cleanup() {
         ] {
             expected.push(format!("{when} {call}: err 10093"));
         }
-        expected.push(format!("{when} lasterror: 10093"));
+        expected.push(format!("{when} lasterror: 10093 (returned Some(10093))"));
         if when == "before" {
             expected.push("set/get lasterror: 1234".into());
             expected.push("cleanup: ok".into());

@@ -117,10 +117,30 @@ impl WsaError {
         self.0
     }
 
-    /// The error the last failed call left (WSAGetLastError).
+    /// WSAGetLastError: what the last call left, 0 after a success. The
+    /// crate keeps it, as ws2_32.dll does on Windows; the host keeps none
+    /// (wit/lifecycle.wit).
     pub fn last() -> WsaError {
-        WsaError(lifecycle::get_last_error())
+        WsaError(LAST_ERROR.get())
     }
+
+    /// WSASetLastError: sets the value [`WsaError::last`] reports.
+    pub fn set_last(code: i32) {
+        LAST_ERROR.set(code);
+    }
+}
+
+// The last error (WSAGetLastError). A wasm32-wasip2 program has one
+// thread, so one cell is the per-thread value Windows keeps.
+thread_local! {
+    static LAST_ERROR: std::cell::Cell<i32> = const { std::cell::Cell::new(0) };
+}
+
+/// Records a call's outcome as the last error: 0 after a success, the
+/// code after a failure (docs/errors.md).
+fn record<T>(r: Result<T>) -> Result<T> {
+    LAST_ERROR.set(r.as_ref().err().map_or(0, |e| e.0));
+    r
 }
 
 impl From<ErrorCode> for WsaError {
@@ -162,8 +182,9 @@ impl From<WsaError> for io::Error {
 
 pub type Result<T> = std::result::Result<T, WsaError>;
 
+/// A host call's outcome in the crate's terms, recorded as the last error.
 fn wsa<T>(r: std::result::Result<T, ErrorCode>) -> Result<T> {
-    r.map_err(WsaError::from)
+    record(r.map_err(WsaError::from))
 }
 
 /// The one rule for what the host's recv or recvfrom received (the WIT
@@ -177,10 +198,10 @@ fn deliver(
 ) -> Result<(usize, Option<SocketAddress>)> {
     let got = wsa(r)?;
     let n = place(&got.data);
-    match got.error {
+    record(match got.error {
         Some(e) => Err(WsaError::from(e)),
         None => Ok((n, got.sender)),
-    }
+    })
 }
 
 /// Copies as much of `data` as fits into `buf`.
@@ -191,20 +212,18 @@ fn copy_into(buf: &mut [u8], data: &[u8]) -> usize {
 }
 
 /// Sets the last error to what a call of the asynchronous model returns
-/// (0 after a success, the code after a failure), as the host does for
-/// its own calls (SPEC 7): these calls make several host calls of their
-/// own.
+/// (0 after a success, the code after a failure), whatever the several
+/// host calls it made of its own left.
 fn finish<T>(r: Result<T>) -> Result<T> {
-    lifecycle::set_last_error(r.as_ref().err().map_or(0, |e| e.0));
-    r
+    record(r)
 }
 
 /// Runs `f` (host calls a hook makes for the asynchronous model) and puts
 /// back the last error the program's own call left.
 fn keeping_last_error<T>(f: impl FnOnce() -> T) -> T {
-    let saved = lifecycle::get_last_error();
+    let saved = LAST_ERROR.get();
     let r = f();
-    lifecycle::set_last_error(saved);
+    LAST_ERROR.set(saved);
     r
 }
 
@@ -240,11 +259,16 @@ pub struct Winsock {
 impl Winsock {
     /// WSAStartup(MAKEWORD(major, minor)).
     pub fn startup(major: u8, minor: u8) -> Result<Winsock> {
+        // WSAStartup returns its code directly: a refusal leaves the last
+        // error alone, a success sets it to 0.
         match lifecycle::startup(raw::makeword(major, minor), true) {
-            Ok(data) => Ok(Winsock {
-                data,
-                cleaned: false,
-            }),
+            Ok(data) => {
+                LAST_ERROR.set(0);
+                Ok(Winsock {
+                    data,
+                    cleaned: false,
+                })
+            }
             Err(e) => Err(e.code.into()),
         }
     }

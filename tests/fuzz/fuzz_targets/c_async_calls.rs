@@ -507,17 +507,6 @@ extern "C" fn winsock_ws2_lifecycle_cleanup(err: *mut u8) -> bool {
 }
 
 #[unsafe(no_mangle)]
-extern "C" fn winsock_ws2_lifecycle_get_last_error() -> i32 {
-    HOST.with_borrow(|h| h.as_ref().map_or(0, |h| h.ctx.last_error()))
-}
-
-#[unsafe(no_mangle)]
-extern "C" fn winsock_ws2_lifecycle_set_last_error(_code: i32) {
-    // The library keeps its own last error (winsock.c); the host's is not
-    // read by anything here.
-}
-
-#[unsafe(no_mangle)]
 extern "C" fn winsock_ws2_lifecycle_error_number(code: u8) -> i32 {
     let (name, _) = WIT_ERROR_CODES
         .iter()

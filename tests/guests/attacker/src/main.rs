@@ -23,17 +23,11 @@ fn say(line: impl AsRef<str>) {
 
 /// Prints `ACTION TARGET -> CODE` for one attempt and hands back its value.
 fn attempt<T>(action: &str, target: impl Display, r: Result<T, ErrorCode>) -> Option<T> {
-    let last = lifecycle::get_last_error();
     let (code, value) = match r {
         Ok(v) => (0, Some(v)),
         Err(e) => (WsaError::from(e).code(), None),
     };
-    let check = if last == code {
-        ""
-    } else {
-        " LASTERROR-MISMATCH"
-    };
-    say(format!("{action} {target} -> {code}{check}"));
+    say(format!("{action} {target} -> {code}"));
     value
 }
 
