@@ -8,107 +8,87 @@
 
 use std::io;
 
-/// A Windows Sockets error, with its WSA number.
+/// A Windows Sockets error: one case of the WIT enum `error-code`.
+///
+/// The variants are the host's spelling of the cases: the Windows name
+/// without its `WSAE`/`WSA`/`WSA_` prefix (WSAEWOULDBLOCK is `WouldBlock`).
+/// Their numbers, Windows names and descriptions have one home, the
+/// `error-code` doc comments in wit/types.wit (docs/errors.md);
+/// host/build.rs generates the rest from them at build time
+/// ([`WsaError::code`], [`WsaError::name`], [`WsaError::description`],
+/// [`WsaError::from_code`], [`WsaError::ALL`], the conversions to and from
+/// the WIT type) and fails the build when a case has no variant here or a
+/// variant no case.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[repr(i32)]
 pub enum WsaError {
-    Intr = 10004,
-    BadF = 10009,
-    Acces = 10013,
-    Fault = 10014,
-    Inval = 10022,
-    MFile = 10024,
-    WouldBlock = 10035,
-    InProgress = 10036,
-    Already = 10037,
-    NotSock = 10038,
-    DestAddrReq = 10039,
-    MsgSize = 10040,
-    ProtoType = 10041,
-    NoProtoOpt = 10042,
-    ProtoNoSupport = 10043,
-    SocktNoSupport = 10044,
-    OpNotSupp = 10045,
-    PfNoSupport = 10046,
-    AfNoSupport = 10047,
-    AddrInUse = 10048,
-    AddrNotAvail = 10049,
-    NetDown = 10050,
-    NetUnreach = 10051,
-    NetReset = 10052,
-    ConnAborted = 10053,
-    ConnReset = 10054,
-    NoBufs = 10055,
-    IsConn = 10056,
-    NotConn = 10057,
-    Shutdown = 10058,
-    TimedOut = 10060,
-    ConnRefused = 10061,
-    HostUnreach = 10065,
-    SysNotReady = 10091,
-    VerNotSupported = 10092,
-    NotInitialised = 10093,
-    Discon = 10101,
-    OperationAborted = 995,
-    HostNotFound = 11001,
-    TryAgain = 11002,
-    NoRecovery = 11003,
-    NoData = 11004,
+    Intr,
+    BadF,
+    Acces,
+    Fault,
+    Inval,
+    MFile,
+    WouldBlock,
+    InProgress,
+    Already,
+    NotSock,
+    DestAddrReq,
+    MsgSize,
+    ProtoType,
+    NoProtoOpt,
+    ProtoNoSupport,
+    SocktNoSupport,
+    OpNotSupp,
+    PfNoSupport,
+    AfNoSupport,
+    AddrInUse,
+    AddrNotAvail,
+    NetDown,
+    NetUnreach,
+    NetReset,
+    ConnAborted,
+    ConnReset,
+    NoBufs,
+    IsConn,
+    NotConn,
+    Shutdown,
+    TimedOut,
+    ConnRefused,
+    HostUnreach,
+    SysNotReady,
+    VerNotSupported,
+    NotInitialised,
+    Discon,
+    OperationAborted,
+    HostNotFound,
+    TryAgain,
+    NoRecovery,
+    NoData,
+}
+
+/// The generated table (host/build.rs).
+mod codes {
+    use super::WsaError;
+    #[cfg(feature = "component")]
+    use crate::wit::types::ErrorCode;
+
+    include!(concat!(env!("OUT_DIR"), "/wsa_codes.rs"));
 }
 
 impl WsaError {
-    /// The number WSAGetLastError reports.
-    pub fn code(self) -> i32 {
-        self as i32
-    }
-
-    /// The Winsock name of the code, for messages.
-    pub fn name(self) -> &'static str {
-        use WsaError::*;
-        match self {
-            Intr => "WSAEINTR",
-            BadF => "WSAEBADF",
-            Acces => "WSAEACCES",
-            Fault => "WSAEFAULT",
-            Inval => "WSAEINVAL",
-            MFile => "WSAEMFILE",
-            WouldBlock => "WSAEWOULDBLOCK",
-            InProgress => "WSAEINPROGRESS",
-            Already => "WSAEALREADY",
-            NotSock => "WSAENOTSOCK",
-            DestAddrReq => "WSAEDESTADDRREQ",
-            MsgSize => "WSAEMSGSIZE",
-            ProtoType => "WSAEPROTOTYPE",
-            NoProtoOpt => "WSAENOPROTOOPT",
-            ProtoNoSupport => "WSAEPROTONOSUPPORT",
-            SocktNoSupport => "WSAESOCKTNOSUPPORT",
-            OpNotSupp => "WSAEOPNOTSUPP",
-            PfNoSupport => "WSAEPFNOSUPPORT",
-            AfNoSupport => "WSAEAFNOSUPPORT",
-            AddrInUse => "WSAEADDRINUSE",
-            AddrNotAvail => "WSAEADDRNOTAVAIL",
-            NetDown => "WSAENETDOWN",
-            NetUnreach => "WSAENETUNREACH",
-            NetReset => "WSAENETRESET",
-            ConnAborted => "WSAECONNABORTED",
-            ConnReset => "WSAECONNRESET",
-            NoBufs => "WSAENOBUFS",
-            IsConn => "WSAEISCONN",
-            NotConn => "WSAENOTCONN",
-            Shutdown => "WSAESHUTDOWN",
-            TimedOut => "WSAETIMEDOUT",
-            ConnRefused => "WSAECONNREFUSED",
-            HostUnreach => "WSAEHOSTUNREACH",
-            SysNotReady => "WSASYSNOTREADY",
-            VerNotSupported => "WSAVERNOTSUPPORTED",
-            NotInitialised => "WSANOTINITIALISED",
-            Discon => "WSAEDISCON",
-            OperationAborted => "WSA_OPERATION_ABORTED",
-            HostNotFound => "WSAHOST_NOT_FOUND",
-            TryAgain => "WSATRY_AGAIN",
-            NoRecovery => "WSANO_RECOVERY",
-            NoData => "WSANO_DATA",
+    /// The Windows name of any number the package documents: a code a
+    /// call fails with ("WSAECONNREFUSED" for 10061), or one the guest
+    /// libraries report themselves ("WSA_IO_PENDING" for 997) or that
+    /// Windows defines ("WSAEHOSTDOWN"). For call traces and messages that
+    /// hold a raw last-error value; `None` for 0 and unknown numbers.
+    pub fn name_of(code: i32) -> Option<&'static str> {
+        if let Some(e) = WsaError::from_code(code) {
+            return Some(e.name());
         }
+        WsaError::GUEST_LIBRARY_CODES
+            .iter()
+            .chain(WsaError::COMPAT_CODES)
+            .find(|(_, n, _)| *n == code)
+            .map(|(name, _, _)| *name)
     }
 
     /// What the network reported, in Winsock terms. Callers handle the
@@ -178,3 +158,19 @@ impl From<WsaError> for Failure {
 }
 
 pub type WsaResult<T> = Result<T, Failure>;
+
+#[cfg(all(test, feature = "component"))]
+mod tests {
+    use super::WsaError;
+    use crate::wit::types::ErrorCode;
+
+    #[test]
+    fn every_code_round_trips_through_the_wit_type_and_its_number() {
+        for (i, e) in WsaError::ALL.into_iter().enumerate() {
+            assert_eq!(WsaError::from(ErrorCode::from(e)), e);
+            assert_eq!(WsaError::from_code(e.code()), Some(e));
+            assert_eq!(WsaError::name_of(e.code()), Some(e.name()));
+            assert!(WsaError::ALL[..i].iter().all(|o| o.code() != e.code()));
+        }
+    }
+}

@@ -45,7 +45,7 @@ fn fetch(host: &str, port: u16, path: &str) -> Result<Vec<u8>, WsaError> {
                     .get_ref()
                     .and_then(|e| e.downcast_ref::<WsaError>())
                     .copied();
-                return Err(code.unwrap_or(WsaError(10054)));
+                return Err(code.unwrap_or(WsaError::ECONNRESET));
             }
         }
     }

@@ -35,6 +35,7 @@ const FILES: &[(&str, &str, &[u8])] = &[
     embed!("include", "windows.h"),
     embed!("include", "_winsock_cc.h"),
     embed!("include", "_winsock_select.h"),
+    embed!("include", "_winsock_errors.h"),
     embed!("include", "_winsock_crt.h"),
     embed!("include", "sys/select.h"),
     embed!("include", "unistd.h"),

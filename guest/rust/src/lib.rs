@@ -76,42 +76,11 @@ use raw::types::{ErrorCode, Ipv4SocketAddress, Ipv6SocketAddress, SocketAddress}
 #[derive(Clone, Copy, PartialEq, Eq, Hash)]
 pub struct WsaError(pub i32);
 
-impl WsaError {
-    pub const EINTR: WsaError = WsaError(10004);
-    pub const EACCES: WsaError = WsaError(10013);
-    pub const EFAULT: WsaError = WsaError(10014);
-    pub const EINVAL: WsaError = WsaError(10022);
-    pub const EMFILE: WsaError = WsaError(10024);
-    pub const EWOULDBLOCK: WsaError = WsaError(10035);
-    pub const EALREADY: WsaError = WsaError(10037);
-    pub const ENOTSOCK: WsaError = WsaError(10038);
-    pub const EMSGSIZE: WsaError = WsaError(10040);
-    pub const ENOPROTOOPT: WsaError = WsaError(10042);
-    pub const EOPNOTSUPP: WsaError = WsaError(10045);
-    pub const EAFNOSUPPORT: WsaError = WsaError(10047);
-    pub const EADDRINUSE: WsaError = WsaError(10048);
-    pub const ECONNABORTED: WsaError = WsaError(10053);
-    pub const ECONNRESET: WsaError = WsaError(10054);
-    pub const EISCONN: WsaError = WsaError(10056);
-    pub const ENOTCONN: WsaError = WsaError(10057);
-    pub const ESHUTDOWN: WsaError = WsaError(10058);
-    pub const ETIMEDOUT: WsaError = WsaError(10060);
-    pub const ECONNREFUSED: WsaError = WsaError(10061);
-    pub const VERNOTSUPPORTED: WsaError = WsaError(10092);
-    pub const NOTINITIALISED: WsaError = WsaError(10093);
-    pub const HOST_NOT_FOUND: WsaError = WsaError(11001);
-    /// ERROR_INVALID_PARAMETER (WSA_INVALID_PARAMETER): a bad wait.
-    pub const INVALID_PARAMETER: WsaError = WsaError(87);
-    /// WSA_OPERATION_ABORTED: an overlapped operation cancelled, or
-    /// aborted by closesocket or the final cleanup.
-    pub const OPERATION_ABORTED: WsaError = WsaError(995);
-    /// WSA_IO_INCOMPLETE: the operation is still pending.
-    pub const IO_INCOMPLETE: WsaError = WsaError(996);
-    /// ERROR_POSSIBLE_DEADLOCK: a wait without timeout that nothing can end.
-    pub const POSSIBLE_DEADLOCK: WsaError = WsaError(1131);
-    /// ERROR_NOT_FOUND: nothing pending to cancel.
-    pub const NOT_FOUND: WsaError = WsaError(1168);
+// The constants (`WsaError::ECONNRESET`...), `name` and `description`:
+// generated from wit/types.wit, the one home of the WSA numbers.
+mod error_codes;
 
+impl WsaError {
     /// The WSA number.
     pub fn code(self) -> i32 {
         self.0
