@@ -380,8 +380,17 @@ impl WinsockCtx {
         if flags & !(MSG_OOB | MSG_PEEK | MSG_WAITALL) != 0 {
             return Err(WsaError::OpNotSupp.into());
         }
+        let wait_all = flags & MSG_WAITALL != 0;
+        // MSG_WAITALL is for blocking stream sockets alone, and never with
+        // MSG_PEEK or MSG_OOB (Microsoft's recv page: WSAEOPNOTSUPP).
+        if wait_all && (entry.kind == SocketKind::Datagram || flags & (MSG_PEEK | MSG_OOB) != 0) {
+            return Err(WsaError::OpNotSupp.into());
+        }
         let (nonblocking, recv_timeout) = {
             let mut st = entry.state();
+            if wait_all && st.nonblocking {
+                return Err(WsaError::OpNotSupp.into());
+            }
             entry.settle_connect(&mut st);
             if st.reset {
                 return Err(WsaError::ConnReset.into());
@@ -413,6 +422,11 @@ impl WinsockCtx {
                 ..got
             });
         }
+        if wait_all {
+            return self
+                .recv_all(&entry, buf, cap, sys_flags, recv_timeout)
+                .await;
+        }
         let r = entry
             .io(Interest::READABLE, nonblocking, recv_timeout, |sock| {
                 SocketEntry::recv_into(sock, &mut buf, sys_flags)
@@ -422,6 +436,45 @@ impl WinsockCtx {
             Ok(_) => Ok(Received::data(buf)),
             Err(e) => Err(self.stream_failure(&entry, e).into()),
         }
+    }
+
+    /// recv with MSG_WAITALL on a blocking stream socket: receives until
+    /// `cap` bytes arrived or the peer closed (then what arrived is
+    /// returned, possibly nothing). SO_RCVTIMEO bounds the whole call. A
+    /// failure (time-out, reset, cancellation) fails the call, and what
+    /// had arrived is lost with it, as on Windows, whose recv page calls the
+    /// socket's state indeterminate after such a failure.
+    async fn recv_all(
+        &self,
+        entry: &SocketEntry,
+        mut buf: Vec<u8>,
+        cap: usize,
+        sys_flags: libc::c_int,
+        recv_timeout: Option<Duration>,
+    ) -> WsaResult<Received> {
+        let deadline = recv_timeout.map(|t| tokio::time::Instant::now() + t);
+        while buf.len() < cap {
+            let left = deadline.map(|d| d.saturating_duration_since(tokio::time::Instant::now()));
+            if left == Some(Duration::ZERO) {
+                return Err(WsaError::TimedOut.into());
+            }
+            let r = entry
+                .io(Interest::READABLE, false, left, |sock| {
+                    let at = buf.len();
+                    let n =
+                        sock.recv_with_flags(&mut buf.spare_capacity_mut()[..cap - at], sys_flags)?;
+                    // SAFETY: recv initialised the `n` bytes after `at`.
+                    unsafe { buf.set_len(at + n) };
+                    Ok(n)
+                })
+                .await;
+            match r {
+                Ok(0) => break,
+                Ok(_) => {}
+                Err(e) => return Err(self.stream_failure(entry, e).into()),
+            }
+        }
+        Ok(Received::data(buf))
     }
 
     /// One datagram of at most `cap` bytes, with its sender. This is the one

@@ -34,12 +34,15 @@ fn conformance_config() -> GuestConfig {
 }
 
 /// Runs `tests/c/conformance/NAME.c` (built as `c-NAME`) and compares its
-/// whole output with `NAME.expected`.
-fn conformance(name: &str) {
+/// whole output with `NAME.expected`. `peer` starts the native peer a
+/// program talks to and gives the program's arguments (its port).
+fn conformance(name: &str, peer: Option<fn() -> Vec<String>>) {
     let expected_path = repo().join(format!("tests/c/conformance/{name}.expected"));
     let expected = std::fs::read_to_string(&expected_path)
         .unwrap_or_else(|e| panic!("{}: {e}", expected_path.display()));
-    let (code, out) = run(&format!("c-{name}"), &[], conformance_config());
+    let args = peer.map(|start| start()).unwrap_or_default();
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
+    let (code, out) = run(&format!("c-{name}"), &args, conformance_config());
     if out != expected {
         let mut report = String::new();
         let (exp, got): (Vec<_>, Vec<_>) = (expected.lines().collect(), out.lines().collect());
@@ -63,8 +66,11 @@ fn conformance(name: &str) {
 }
 
 macro_rules! conformance_tests {
-    ($($name:ident),* $(,)?) => {
-        $(#[test] fn $name() { conformance(stringify!($name)); })*
+    ($($name:ident $(with $peer:ident)?),* $(,)?) => {
+        $(#[test] fn $name() {
+            let peer: Option<fn() -> Vec<String>> = None $(.or(Some($peer)))?;
+            conformance(stringify!($name), peer);
+        })*
 
         /// Every program in tests/c/conformance has a test above.
         #[test]
@@ -118,7 +124,36 @@ conformance_tests!(
     blocking_hooks,
     overlapped,
     threads,
+    waitall with waitall_peer,
 );
+
+/// waitall.c's native peer: once the program says "r", 20 bytes in four
+/// pieces of 5 with pauses between them (a recv without MSG_WAITALL would
+/// return the first piece alone); on "go", 7 bytes and a graceful close.
+fn waitall_peer() -> Vec<String> {
+    let (l, port) = listener();
+    std::thread::spawn(move || {
+        let Ok((mut c, _)) = l.accept() else { return };
+        let mut said = [0u8; 2];
+        if c.read_exact(&mut said[..1]).is_err() {
+            return;
+        }
+        for piece in [b"abcde", b"fghij", b"klmno", b"pqrst"] {
+            if c.write_all(piece).is_err() {
+                return;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        if c.read_exact(&mut said).is_err() {
+            return;
+        }
+        let _ = c.write_all(b"uvwxyz!");
+        let _ = c.shutdown(Shutdown::Write);
+        // Held open until the program closes its end.
+        let _ = c.read(&mut [0u8; 1]);
+    });
+    vec![port.to_string()]
+}
 
 // --- Pending overlapped operations against a native peer (SPEC 11): the
 // final WSACleanup, a host-triggered cleanup and a teardown abort them with
