@@ -91,8 +91,15 @@ impl WsaError {
             .map(|(name, _, _)| *name)
     }
 
-    /// What the network reported, in Winsock terms. Callers handle the
-    /// state-dependent cases (EPIPE, ENOTCONN, EINVAL...) before this.
+    /// What the network reported, in Winsock terms: the one errno mapping
+    /// of the host (sockets.rs, options.rs, select.rs and socket.rs all
+    /// come here; no call maps an errno of its own). No call needs a
+    /// different code for the same errno: where Windows' code differs from
+    /// what Linux reports (send on an unconnected socket is WSAENOTCONN,
+    /// not EPIPE's WSAECONNRESET), the call decides it from the socket's
+    /// state before asking the kernel (docs/errors.md). The only other
+    /// readings of an errno are control flow: connect's EINPROGRESS (a
+    /// handshake under way) and `io`'s EWOULDBLOCK/EINTR (wait and retry).
     pub fn from_io(err: &io::Error) -> WsaError {
         use WsaError::*;
         let Some(errno) = err.raw_os_error() else {

@@ -78,11 +78,10 @@ impl SockOpt {
     const SIZE: usize = 4;
 }
 
+/// A refused kernel option call, through the one errno mapping (a value
+/// out of the kernel's range is EINVAL there, WSAEINVAL here).
 fn sys(e: std::io::Error) -> WsaError {
-    match e.raw_os_error() {
-        Some(libc::EINVAL) => WsaError::Inval,
-        _ => WsaError::from_io(&e),
-    }
+    WsaError::from_io(&e)
 }
 
 /// A kernel duration option in whole seconds, as Windows' DWORD.

@@ -145,10 +145,7 @@ impl WinsockCtx {
         entry
             .socket()
             .bind(&SockAddr::from(addr))
-            .map_err(|e| match e.raw_os_error() {
-                Some(libc::EINVAL) => WsaError::Inval,
-                _ => WsaError::from_io(&e),
-            })?;
+            .map_err(|e| WsaError::from_io(&e))?;
         entry.state().phase = Phase::Bound;
         Ok(())
     }
@@ -561,10 +558,7 @@ impl WinsockCtx {
                 sock.send_to_with_flags(buf, &to, sys_flags)
             })
             .await
-            .map_err(|e| match e {
-                IoFailure::Io(e) if e.raw_os_error() == Some(libc::EMSGSIZE) => WsaError::MsgSize,
-                e => io_failure(e),
-            })?;
+            .map_err(io_failure)?;
         Ok(n as u32)
     }
 
@@ -634,7 +628,7 @@ impl WinsockCtx {
                 Ok(()) => {}
                 // The peer reset the connection already; Winsock still
                 // records the shutdown.
-                Err(e) if e.raw_os_error() == Some(libc::ENOTCONN) => {}
+                Err(e) if WsaError::from_io(&e) == WsaError::NotConn => {}
                 Err(e) => return Err(WsaError::from_io(&e).into()),
             }
         }
