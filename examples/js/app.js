@@ -49,7 +49,7 @@ function echoClient(addr, lines) {
         // data and failed all the same (a cut datagram; not on a stream).
         const got = wsa('recv', () => recv(s, 4096, 0));
         if (got.error !== undefined) throw new WsaError('recv', errorNumber(got.error));
-        if (got.data.length === 0) throw new WsaError('recv (server closed)', 10054);
+        if (got.data.length === 0) throw new WsaError('recv (server closed)', errorNumber('wsaeconnreset'));
         echoed += new TextDecoder().decode(got.data);
       }
       console.log(`echo: ${echoed.trim()}`);

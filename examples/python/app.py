@@ -9,7 +9,7 @@ Failures print the WSA error code and exit 1.
 import sys
 
 from wit_world import exports
-from winsock import Socket, Winsock, WsaError
+from winsock import Socket, Winsock, WsaError, error_number
 
 
 def split_addr(text: str):
@@ -29,7 +29,7 @@ def echo_client(addr: str, lines: list) -> None:
             while not echoed.endswith(b"\n"):
                 chunk = s.recv()
                 if not chunk:
-                    raise WsaError(10054, "recv (server closed)")
+                    raise WsaError(error_number("WSAECONNRESET"), "recv (server closed)")
                 echoed += chunk
             print(f"echo: {echoed.decode().rstrip()}")
         # Graceful close that waits up to 5 s for the data to be delivered.

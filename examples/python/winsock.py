@@ -10,6 +10,7 @@ import struct
 from componentize_py_types import Err
 from wit_world.imports import lifecycle, sockets
 from wit_world.imports.winsock_ws2_types import (
+    ErrorCode,
     Ipv4SocketAddress,
     SocketAddress_Ipv4,
 )
@@ -24,6 +25,12 @@ class WsaError(Exception):
         super().__init__(f"{call} failed: WSA error {code}")
         self.code = code
         self.call = call
+
+
+def error_number(name: str) -> int:
+    """The number of a WSA code by its Windows name ("WSAECONNRESET"): the
+    host's error-number, so the numbers have one home (wit/types.wit)."""
+    return lifecycle.error_number(ErrorCode[name])
 
 
 def _wsa(call, fn, *args):
