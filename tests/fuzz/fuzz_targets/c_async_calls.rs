@@ -51,7 +51,9 @@ fn spec9(code: i32) -> bool {
 /// One of the Win32 codes the event, wait and overlapped calls document
 /// (listed in wit/types.wit).
 fn win32(code: i32) -> bool {
-    WsaError::GUEST_LIBRARY_CODES.iter().any(|&(_, n, _)| n == code)
+    WsaError::GUEST_LIBRARY_CODES
+        .iter()
+        .any(|&(_, n, _)| n == code)
 }
 
 const STATUS_PENDING: c_ulong = 0x103;
@@ -1388,10 +1390,7 @@ fn step(d: &mut Driver, call: &Call) {
                         if events & (1 << i) == 0 {
                             assert_eq!(*e, 0, "{call:?}: error slot {i} of an unrecorded event");
                         } else {
-                            assert!(
-                                *e == 0 || spec9(*e),
-                                "{call:?}: error slot {i} is {e}"
-                            );
+                            assert!(*e == 0 || spec9(*e), "{call:?}: error slot {i} is {e}");
                         }
                     }
                     if ev != 0 {
