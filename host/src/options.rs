@@ -130,9 +130,12 @@ impl WinsockCtx {
             Error => {
                 entry.settle_connect(&mut st);
                 // Reading SO_ERROR clears it, as on both systems.
-                match st.pending_error.take() {
-                    Some(e) => e.code(),
-                    None => match sock.take_error().map_err(sys)? {
+                match st.phase {
+                    Phase::ConnectFailed(e) => {
+                        st.phase = Phase::Bound;
+                        e.code()
+                    }
+                    _ => match sock.take_error().map_err(sys)? {
                         Some(e) => WsaError::from_io(&e).code(),
                         None => 0,
                     },

@@ -52,7 +52,7 @@ impl Readiness {
     pub fn of(entry: &SocketEntry) -> Readiness {
         let mut st = entry.state();
         entry.settle_connect(&mut st);
-        let failed_connect = st.pending_error.is_some();
+        let failed_connect = matches!(st.phase, Phase::ConnectFailed(_));
         let mut fds = [PollFd::new(
             entry.socket(),
             PollFlags::IN | PollFlags::OUT | PollFlags::PRI | PollFlags::RDHUP,

@@ -67,14 +67,58 @@ impl Linger {
     }
 }
 
-/// Where a socket is in its life, as Winsock's state checks see it.
+/// Where a socket is in its life, as Winsock's state checks see it: each
+/// call decides its WSA code from the phase before asking the kernel
+/// (docs/handles.md, docs/errors.md). Shutdown and a reset are not phases:
+/// Windows keeps a shut-down or reset socket connected (getpeername still
+/// answers), so they are flags of [`SocketState`] beside the phase.
+///
+/// A socket's phases only move forward, as listed, except that a failed
+/// connect goes back to `Bound`. closesocket ends every phase.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Phase {
+    /// A new socket (socket()), no local address yet. Only here does bind
+    /// succeed (afterwards WSAEINVAL); listen and getsockname fail
+    /// WSAEINVAL, and so do recv and recvfrom on a datagram socket.
+    ///
+    /// Transitions: bind -> `Bound`; sendto on a datagram socket (an
+    /// implicit ephemeral bind) -> `Bound`; connect -> `Connecting` (a
+    /// handshake under way), `Connected` (done at once, or a datagram
+    /// socket's default peer), or `Bound` when it failed after the kernel
+    /// gave the socket a port.
     Unbound,
+    /// A local address, no peer, not listening.
+    ///
+    /// Transitions: listen -> `Listening`; connect -> `Connecting` or
+    /// `Connected`; a failed connect stays here.
     Bound,
+    /// listen() succeeded: accept takes connections (each a new socket,
+    /// born `Connected`); connect fails WSAEINVAL, send and recv
+    /// WSAENOTCONN.
+    ///
+    /// Transitions: none; another listen only changes the backlog.
     Listening,
-    /// A nonblocking connect whose handshake has not been seen to end.
+    /// A connect whose handshake has not been seen to end: a nonblocking
+    /// connect returned WSAEWOULDBLOCK, or a blocking one is waiting.
+    /// Another connect fails WSAEALREADY.
+    ///
+    /// Transitions: whichever call looks next ([`SocketEntry::settle_connect`],
+    /// run by connect, send, recv, select, WSAPoll, getsockopt...) moves it
+    /// to `Connected` or `ConnectFailed`; a blocking connect that sees the
+    /// failure itself returns it and moves to `Bound`.
     Connecting,
+    /// A nonblocking connect failed with this code (refused, unreachable,
+    /// timed out). The socket is otherwise `Bound`; select reports it in
+    /// exceptfds and WSAPoll with POLLERR|POLLHUP.
+    ///
+    /// Transitions: reading SO_ERROR, or the next connect, reports the
+    /// code once and moves to `Bound`.
+    ConnectFailed(WsaError),
+    /// Connected to a peer (a connect that completed, or accepted). connect
+    /// fails WSAEISCONN, listen WSAEISCONN.
+    ///
+    /// Transitions: none; shutdown and a reset set [`SocketState`]'s
+    /// `shut_send`, `shut_recv` and `reset` instead.
     Connected,
 }
 
@@ -91,8 +135,6 @@ pub struct SocketState {
     /// Set once the connection was seen reset: Linux reports ECONNRESET once
     /// and EOF or EPIPE afterwards, Winsock keeps failing WSAECONNRESET.
     pub reset: bool,
-    /// The outcome of a nonblocking connect that failed, for SO_ERROR.
-    pub pending_error: Option<WsaError>,
     /// A blocking lingering closesocket is under way: the handle is already
     /// gone for the guest, but the socket is still the instance's to reset.
     pub closing: bool,
@@ -149,7 +191,6 @@ impl SocketEntry {
                 shut_send: false,
                 shut_recv: false,
                 reset: false,
-                pending_error: None,
                 closing: false,
                 exclusive_addr_use: false,
             }),
@@ -209,13 +250,10 @@ impl SocketEntry {
         if !matches!(rustix::event::poll(&mut pfd, Some(&zero)), Ok(n) if n > 0) {
             return;
         }
-        match self.socket().take_error() {
-            Ok(None) => st.phase = Phase::Connected,
-            Ok(Some(e)) | Err(e) => {
-                st.phase = Phase::Bound;
-                st.pending_error = Some(WsaError::from_io(&e));
-            }
-        }
+        st.phase = match self.socket().take_error() {
+            Ok(None) => Phase::Connected,
+            Ok(Some(e)) | Err(e) => Phase::ConnectFailed(WsaError::from_io(&e)),
+        };
     }
 
     /// Runs `op` on the host socket, waiting for readiness only when it

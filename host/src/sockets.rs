@@ -161,7 +161,7 @@ impl WinsockCtx {
         match st.phase {
             Phase::Unbound => return Err(WsaError::Inval.into()),
             Phase::Connected | Phase::Connecting => return Err(WsaError::IsConn.into()),
-            Phase::Bound | Phase::Listening => {}
+            Phase::Bound | Phase::ConnectFailed(_) | Phase::Listening => {}
         }
         // SOMAXCONN is 0x7fffffff on Windows; the kernel clamps to its own.
         let backlog = backlog.clamp(1, 4096);
@@ -254,11 +254,12 @@ impl WinsockCtx {
                     Phase::Listening => return Err(WsaError::Inval.into()),
                     Phase::Connected => return Err(WsaError::IsConn.into()),
                     Phase::Connecting => return Err(WsaError::Already.into()),
+                    Phase::ConnectFailed(e) => {
+                        // A failed nonblocking connect reports its outcome once.
+                        st.phase = Phase::Bound;
+                        return Err(e.into());
+                    }
                     Phase::Unbound | Phase::Bound => {}
-                }
-                if let Some(e) = st.pending_error.take() {
-                    // A failed nonblocking connect reports its outcome once.
-                    return Err(e.into());
                 }
             }
             st.nonblocking
@@ -281,21 +282,23 @@ impl WinsockCtx {
                     // A loopback handshake is usually complete by now: look
                     // without waiting before involving the reactor.
                     entry.settle_connect(&mut st);
-                    match (st.phase, st.pending_error.take()) {
-                        (Phase::Connected, _) => return Ok(()),
-                        (_, Some(e)) => return Err(e.into()),
+                    match st.phase {
+                        Phase::Connected => return Ok(()),
+                        Phase::ConnectFailed(e) => {
+                            st.phase = Phase::Bound;
+                            return Err(e.into());
+                        }
                         _ => {}
                     }
                 }
                 entry.writable().await.map_err(io_failure)?;
-                let outcome = entry.socket().take_error();
+                // Settled here, or meanwhile by another call that looked
+                // (a select from another thread of the guest).
                 let mut st = entry.state();
-                match outcome {
-                    Ok(None) => {}
-                    Ok(Some(e)) | Err(e) => {
-                        st.phase = Phase::Bound;
-                        return Err(WsaError::from_io(&e).into());
-                    }
+                entry.settle_connect(&mut st);
+                if let Phase::ConnectFailed(e) = st.phase {
+                    st.phase = Phase::Bound;
+                    return Err(e.into());
                 }
             }
             Err(e) => {
