@@ -1,5 +1,5 @@
-//! What the bench commands share: their flags, where the guests were built,
-//! and the loopback grants they run guests with.
+//! What the bench commands share: their flags, where the guests are found at
+//! run time, and the loopback grants they run guests with.
 #![allow(dead_code)] // each command uses a part
 
 use std::path::PathBuf;
@@ -8,24 +8,57 @@ use winsock_host::{Grants, NetRule};
 
 /// `--name VALUE` from the command line, else `default`.
 pub fn arg<T: FromStr>(name: &str, default: T) -> T {
+    match arg_str(name) {
+        Some(v) => v.parse().unwrap_or_else(|_| {
+            eprintln!("{name} {v}: not a valid value");
+            std::process::exit(2)
+        }),
+        None => default,
+    }
+}
+
+/// `--name VALUE` from the command line, as given.
+pub fn arg_str(name: &str) -> Option<String> {
     let args: Vec<String> = std::env::args().collect();
     args.iter()
         .position(|a| a == name)
         .and_then(|i| args.get(i + 1))
-        .map(|v| v.parse().ok().expect("a number"))
-        .unwrap_or(default)
+        .cloned()
 }
 
-/// The workspace's target directory.
+/// The cargo target directory, decided at run time (never where this binary
+/// was built): `CARGO_TARGET_DIR`, else `target` under the current directory
+/// (tests/bench/run.sh runs from the checkout's root).
 pub fn target_dir() -> PathBuf {
     std::env::var_os("CARGO_TARGET_DIR")
         .map(PathBuf::from)
-        .unwrap_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../../target"))
+        .unwrap_or_else(|| PathBuf::from("target"))
 }
 
-/// A guest component tests/run.sh built.
+/// Where the guest components are: `--guests DIR`, else the
+/// `WINSOCK_BENCH_GUESTS` environment variable, else the target directory's
+/// `wasm32-wasip2/release`.
+pub fn guest_dir() -> PathBuf {
+    arg_str("--guests")
+        .map(PathBuf::from)
+        .or_else(|| std::env::var_os("WINSOCK_BENCH_GUESTS").map(PathBuf::from))
+        .unwrap_or_else(|| target_dir().join("wasm32-wasip2/release"))
+}
+
+/// A guest component (NAME.wasm in [`guest_dir`]); exits with a message
+/// saying how to build it or where to point when it is not there.
 pub fn guest(name: &str) -> PathBuf {
-    target_dir().join(format!("wasm32-wasip2/release/{name}.wasm"))
+    let path = guest_dir().join(format!("{name}.wasm"));
+    if !path.is_file() {
+        eprintln!(
+            "guest component {} not found.\n\
+             Build the guests first (bash tests/bench/run.sh, or tests/run.sh), or say where they are\n\
+             with --guests DIR or WINSOCK_BENCH_GUESTS=DIR (the directory holding {name}.wasm).",
+            path.display()
+        );
+        std::process::exit(2);
+    }
+    path
 }
 
 /// Connect and bind granted on 127.0.0.1.

@@ -7,11 +7,22 @@
 //! - **winsock**: the same client written with winsock-guest
 //!   (`bench-winsock-client`) through winsock-host.
 //!
-//! The peers are native threads of this process. Prints a markdown table and
-//! writes `target/bench/report.json`. `--quick` shrinks every workload (for a
-//! smoke run); `--rounds N` (default 3) sets how many alternating rounds each
-//! figure is the median of; `--no-pin` leaves CPU placement to the kernel;
-//! `--out FILE` writes the JSON report elsewhere.
+//! The peers are native threads of this process. The server rows turn it
+//! around: a guest echo server (the Rust select() example `echo-server`, and
+//! the legacy C select() example built by winsock-cc, `c-echo-server`) under
+//! a native client, beside a native echo thread.
+//!
+//! Prints a markdown table and writes a JSON report. Options:
+//! `--quick` shrinks every workload (a smoke run); `--rounds N` (default 3)
+//! sets how many alternating rounds each figure is the median of; `--no-pin`
+//! leaves CPU placement to the kernel; `--report FILE` (alias `--out`) is
+//! where the JSON goes (default `bench/report.json` under `CARGO_TARGET_DIR`,
+//! else under `./target`); `--guests DIR` (or `WINSOCK_BENCH_GUESTS`) is
+//! where the guest components are (default `wasm32-wasip2/release` under the
+//! same target directory); `--only W1,W2` runs some workloads (bulk,
+//! pingpong, connect, cleanup, idle, instantiate, server, trace) and
+//! `--paths P1,P2` some paths (native, wasi, winsock), for profiling and
+//! A/B runs.
 
 mod common;
 
@@ -21,12 +32,14 @@ use std::net::{SocketAddr, TcpListener, TcpStream};
 use std::os::fd::AsRawFd;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicIsize, Ordering};
+use std::thread::JoinHandle;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 use wasmtime::component::Component;
 use wasmtime_wasi::p2::pipe::MemoryOutputPipe;
 use wasmtime_wasi::{WasiCtx, WasiCtxBuilder};
 use winsock_host::cache::ComponentCache;
 use winsock_host::command::CommandRunner;
+use winsock_host::command::Exit;
 use winsock_host::{Grants, Limits, NetRule, WinsockCtx};
 
 /// Counts the host's live heap bytes, so that "host memory per instance"
@@ -74,16 +87,31 @@ struct Sizes {
     idle_instances: usize,
     idle_wakes: usize,
     instantiations: usize,
+    echo_bytes: u64,
 }
+
+/// Who serves the server rows: a native echo thread or a guest echo server.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Server {
+    Native,
+    /// examples/echo-server: select() over winsock-guest, in Rust.
+    Rust,
+    /// examples/c/echo-server built by winsock-cc: the legacy C select() server.
+    C,
+}
+
+const SERVERS: [Server; 3] = [Server::Native, Server::Rust, Server::C];
 
 struct Bench {
     runner: CommandRunner,
     std_client: Component,
     winsock_client: Component,
+    /// The guest echo servers, loaded when the server rows run.
+    echo_servers: Option<(Component, Component)>,
     sizes: Sizes,
 }
 
-use common::target_dir;
+use common::{arg, arg_str, target_dir};
 
 fn listener() -> (TcpListener, u16) {
     // A deep backlog: the cleanup workload opens 1,000 connections at once.
@@ -428,6 +456,137 @@ impl Bench {
     }
 }
 
+impl Bench {
+    /// Serves one client with `server` (a guest on its own thread and
+    /// runtime, or a native echo thread) while `client` runs on this thread
+    /// against its address; returns what the client measured.
+    fn with_server<R>(&self, server: Server, client: impl FnOnce(SocketAddr) -> R) -> R {
+        let (rust, c) = self
+            .echo_servers
+            .as_ref()
+            .expect("the echo servers were loaded");
+        let (component, argv): (&Component, &[&str]) = match server {
+            Server::Native => {
+                let (l, port) = listener();
+                let echo = std::thread::spawn(move || native_echo(l));
+                let r = client(SocketAddr::from(([127, 0, 0, 1], port)));
+                echo.join().unwrap();
+                return r;
+            }
+            Server::Rust => (rust, &["echo-server", "127.0.0.1:0", "1"]),
+            Server::C => (c, &["echo_server", "127.0.0.1", "0", "--max-clients", "1"]),
+        };
+        let stdout = MemoryOutputPipe::new(1 << 16);
+        let argv: Vec<String> = argv.iter().map(|a| a.to_string()).collect();
+        let wasi = Self::wasi_ctx(Path::Winsock, &argv, &stdout);
+        std::thread::scope(|scope| {
+            let guest = scope.spawn(|| {
+                let rt = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()
+                    .unwrap();
+                rt.block_on(self.runner.run(component, wasi, self.winsock_ctx()))
+            });
+            let addr = wait_listening(&stdout, &guest);
+            if addr.port() == 0 {
+                let outcome = guest.join().unwrap();
+                panic!("{server:?} echo server ended before listening: {outcome:?}");
+            }
+            let r = client(addr);
+            match guest.join().unwrap() {
+                Ok(Exit::Code(0)) => r,
+                other => panic!("{server:?} echo server ended with {other:?}"),
+            }
+        })
+    }
+}
+
+/// The address a guest server printed ("listening on ADDR").
+fn wait_listening<T>(
+    stdout: &MemoryOutputPipe,
+    guest: &std::thread::ScopedJoinHandle<'_, T>,
+) -> SocketAddr {
+    loop {
+        let out = String::from_utf8_lossy(&stdout.contents()).into_owned();
+        if let Some(addr) = out
+            .lines()
+            .find_map(|l| l.strip_prefix("listening on "))
+            .and_then(|a| a.trim().parse().ok())
+        {
+            return addr;
+        }
+        if guest.is_finished() {
+            // Its outcome comes with the join.
+            return SocketAddr::from(([0, 0, 0, 0], 0));
+        }
+        std::thread::sleep(Duration::from_millis(1));
+    }
+}
+
+/// One client's echo: read what comes, write it back, until the client
+/// closes. No TCP_NODELAY and an 8 KiB buffer, like the C server.
+fn native_echo(l: TcpListener) {
+    let (mut s, _) = l.accept().unwrap();
+    let mut buf = vec![0u8; 8 * 1024];
+    loop {
+        match s.read(&mut buf) {
+            Ok(0) | Err(_) => break,
+            Ok(n) => s.write_all(&buf[..n]).unwrap(),
+        }
+    }
+}
+
+/// 1-byte round trips to an echo server: (median, p99) in microseconds.
+fn echo_pingpong(addr: SocketAddr, rounds: u64) -> (f64, f64) {
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_nodelay(true).unwrap();
+    let mut rtts = Vec::with_capacity(rounds as usize);
+    let mut b = [1u8];
+    for _ in 0..rounds {
+        let t = Instant::now();
+        s.write_all(&b).unwrap();
+        s.read_exact(&mut b).unwrap();
+        rtts.push(t.elapsed().as_nanos() as u64);
+    }
+    rtts.sort_unstable();
+    (
+        rtts[rtts.len() / 2] as f64 / 1000.0,
+        rtts[rtts.len() * 99 / 100] as f64 / 1000.0,
+    )
+}
+
+/// `bytes` through an echo server in 64 KiB writes, written by one thread
+/// and read back by this one: MiB/s of the whole trip.
+fn echo_bulk(addr: SocketAddr, bytes: u64) -> f64 {
+    let s = TcpStream::connect(addr).unwrap();
+    let mut w = s.try_clone().unwrap();
+    let start = Instant::now();
+    let writer: JoinHandle<()> = std::thread::spawn(move || {
+        let chunk = vec![0x5au8; 64 * 1024];
+        let mut left = bytes;
+        while left > 0 {
+            let n = left.min(chunk.len() as u64) as usize;
+            w.write_all(&chunk[..n]).unwrap();
+            left -= n as u64;
+        }
+        w.shutdown(std::net::Shutdown::Write).unwrap();
+    });
+    let mut r = s;
+    let mut buf = vec![0u8; 256 * 1024];
+    let mut total = 0u64;
+    loop {
+        match r.read(&mut buf) {
+            Ok(0) => break,
+            Ok(n) => total += n as u64,
+            Err(e) => panic!("echo bulk reader: {e}"),
+        }
+    }
+    let took = start.elapsed();
+    writer.join().unwrap();
+    assert_eq!(total, bytes, "every byte came back");
+    total as f64 / (1024.0 * 1024.0) / took.as_secs_f64()
+}
+
 fn rss_bytes() -> isize {
     let statm = std::fs::read_to_string("/proc/self/statm").unwrap_or_default();
     let pages: isize = statm
@@ -470,19 +629,63 @@ fn json_num(v: Option<f64>) -> String {
     v.map_or("null".into(), |v| format!("{v:.3}"))
 }
 
+/// A comma-separated `--NAME` list from the command line, or everything.
+fn selected(name: &str, all: &[&str]) -> Vec<String> {
+    match arg_str(name) {
+        Some(list) => {
+            let chosen: Vec<String> = list.split(',').map(|w| w.trim().to_string()).collect();
+            for w in &chosen {
+                if !all.contains(&w.as_str()) {
+                    eprintln!("{name} {w}: one of {}", all.join(", "));
+                    std::process::exit(2);
+                }
+            }
+            chosen
+        }
+        None => all.iter().map(|w| w.to_string()).collect(),
+    }
+}
+
+const WORKLOADS: [&str; 8] = [
+    "bulk",
+    "pingpong",
+    "connect",
+    "cleanup",
+    "idle",
+    "instantiate",
+    "server",
+    "trace",
+];
+
 fn main() {
     let args: Vec<String> = std::env::args().collect();
     let quick = args.iter().any(|a| a == "--quick");
-    let rounds: usize = args
-        .iter()
-        .position(|a| a == "--rounds")
-        .and_then(|i| args.get(i + 1))
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3);
+    let rounds: usize = arg("--rounds", 3);
     if !args.iter().any(|a| a == "--no-pin") {
         pin_to_cpu0();
     }
     raise_fd_limit();
+    let workloads = selected("--only", &WORKLOADS);
+    let want = |w: &str| workloads.iter().any(|x| x == w);
+    let path_names = selected("--paths", &["native", "wasi", "winsock"]);
+    let paths: Vec<(usize, Path)> = PATHS
+        .iter()
+        .copied()
+        .enumerate()
+        .filter(|(_, p)| {
+            let name = match p {
+                Path::Native => "native",
+                Path::Wasi => "wasi",
+                Path::Winsock => "winsock",
+            };
+            path_names.iter().any(|x| x == name)
+        })
+        .collect();
+    // The JSON report: never the build checkout's path, decided at run time.
+    let report = arg_str("--report")
+        .or_else(|| arg_str("--out"))
+        .map(PathBuf::from)
+        .unwrap_or_else(|| target_dir().join("bench/report.json"));
 
     let sizes = if quick {
         Sizes {
@@ -494,6 +697,7 @@ fn main() {
             idle_instances: 100,
             idle_wakes: 50,
             instantiations: 20,
+            echo_bytes: 8 << 20,
         }
     } else {
         Sizes {
@@ -505,23 +709,23 @@ fn main() {
             idle_instances: 1_000,
             idle_wakes: 200,
             instantiations: 200,
+            echo_bytes: 128 << 20,
         }
     };
     let runner = CommandRunner::new().expect("engine");
     let cache = ComponentCache::new(target_dir().join("component-cache"));
-    let guests = target_dir().join("wasm32-wasip2/release");
     let load = |name: &str| {
-        let path = guests.join(format!("{name}.wasm"));
-        assert!(
-            path.exists(),
-            "{} missing: see README (Benchmarks)",
-            path.display()
-        );
-        runner.load_cached(&path, &cache).expect("compile").0
+        let path = common::guest(name);
+        runner
+            .load_cached(&path, &cache)
+            .unwrap_or_else(|e| panic!("compiling {}: {e:?}", path.display()))
+            .0
     };
+    let echo_servers = want("server").then(|| (load("echo-server"), load("c-echo-server")));
     let bench = Bench {
         std_client: load("bench-std-client"),
         winsock_client: load("bench-winsock-client"),
+        echo_servers,
         runner,
         sizes,
     };
@@ -535,30 +739,65 @@ fn main() {
     let mut idle_rss = vec![vec![]; 3];
     let mut idle_wake = vec![vec![]; 3];
     let mut inst = vec![vec![]; 3];
+    // Server rows, by server (native, Rust, C).
+    let mut srv_pp = vec![vec![]; 3];
+    let mut srv_bulk = vec![vec![]; 3];
     for round in 0..rounds {
         eprintln!("round {}/{rounds}", round + 1);
-        for (i, path) in PATHS.iter().enumerate() {
-            bulk[i].push(bench.bulk(*path));
-            let (m, p) = bench.pingpong(*path);
-            pp_med[i].push(m);
-            pp_p99[i].push(p);
-            conn[i].push(bench.connect_close(*path));
-            clean[i].push(bench.final_cleanup(*path));
-            if let Some((h, r, w)) = bench.idle_scale(*path) {
-                idle_heap[i].push(h);
-                idle_rss[i].push(r);
-                idle_wake[i].push(w);
+        for &(i, path) in &paths {
+            if want("bulk") {
+                bulk[i].push(bench.bulk(path));
             }
-            if let Some(t) = bench.instantiate(*path) {
-                inst[i].push(t);
+            if want("pingpong") {
+                let (m, p) = bench.pingpong(path);
+                pp_med[i].push(m);
+                pp_p99[i].push(p);
+            }
+            if want("connect") {
+                conn[i].push(bench.connect_close(path));
+            }
+            if want("cleanup") {
+                clean[i].push(bench.final_cleanup(path));
+            }
+            if want("idle") {
+                if let Some((h, r, w)) = bench.idle_scale(path) {
+                    idle_heap[i].push(h);
+                    idle_rss[i].push(r);
+                    idle_wake[i].push(w);
+                }
+            }
+            if want("instantiate") {
+                if let Some(t) = bench.instantiate(path) {
+                    inst[i].push(t);
+                }
+            }
+        }
+        if want("server") {
+            for (k, server) in SERVERS.iter().enumerate() {
+                let on = match server {
+                    Server::Native => path_names.iter().any(|p| p == "native"),
+                    _ => path_names.iter().any(|p| p == "winsock"),
+                };
+                if !on {
+                    continue;
+                }
+                let rounds = bench.sizes.pingpong_rounds;
+                srv_pp[k].push(bench.with_server(*server, |a| echo_pingpong(a, rounds)).0);
+                let bytes = bench.sizes.echo_bytes;
+                srv_bulk[k].push(bench.with_server(*server, |a| echo_bulk(a, bytes)));
             }
         }
     }
     let fig = |v: &Vec<Vec<f64>>| -> [Option<f64>; 3] {
         [0, 1, 2].map(|i| (!v[i].is_empty()).then(|| median(v[i].clone())))
     };
+    // A server row: the native echo thread, no wasi:sockets server, the guest.
+    let srv = |v: &Vec<Vec<f64>>, guest: usize| -> [Option<f64>; 3] {
+        let [native, _, _] = fig(v);
+        [native, None, fig(v)[guest]]
+    };
     let sz = &bench.sizes;
-    let rows = [
+    let mut rows = vec![
         Row {
             workload: format!(
                 "bulk {} MiB in {} KiB sends",
@@ -632,7 +871,45 @@ fn main() {
             higher_is_better: false,
             figures: fig(&inst),
         },
+        Row {
+            workload: format!(
+                "echo server, Rust select() guest: ping-pong 1 byte from a native client, {} round trips, median",
+                sz.pingpong_rounds
+            ),
+            unit: "us",
+            higher_is_better: false,
+            figures: srv(&srv_pp, 1),
+        },
+        Row {
+            workload: format!(
+                "echo server, legacy C select() guest (winsock-cc): ping-pong 1 byte from a native client, {} round trips, median",
+                sz.pingpong_rounds
+            ),
+            unit: "us",
+            higher_is_better: false,
+            figures: srv(&srv_pp, 2),
+        },
+        Row {
+            workload: format!(
+                "echo server, Rust select() guest: {} MiB echoed, 64 KiB writes",
+                sz.echo_bytes >> 20
+            ),
+            unit: "MiB/s",
+            higher_is_better: true,
+            figures: srv(&srv_bulk, 1),
+        },
+        Row {
+            workload: format!(
+                "echo server, legacy C select() guest (winsock-cc): {} MiB echoed, 64 KiB writes",
+                sz.echo_bytes >> 20
+            ),
+            unit: "MiB/s",
+            higher_is_better: true,
+            figures: srv(&srv_bulk, 2),
+        },
     ];
+    // Rows whose workload did not run are left out.
+    rows.retain(|r| r.figures.iter().any(Option::is_some));
 
     let mut json = String::from("[\n");
     println!(
@@ -673,15 +950,9 @@ fn main() {
         ));
     }
     json.push_str("]\n");
-    let out = args
-        .iter()
-        .position(|a| a == "--out")
-        .and_then(|i| args.get(i + 1))
-        .map(PathBuf::from)
-        .unwrap_or_else(|| target_dir().join("bench/report.json"));
-    if let Some(dir) = out.parent() {
-        std::fs::create_dir_all(dir).unwrap();
+    if let Some(dir) = report.parent().filter(|d| !d.as_os_str().is_empty()) {
+        std::fs::create_dir_all(dir).unwrap_or_else(|e| panic!("creating {}: {e}", dir.display()));
     }
-    std::fs::write(&out, json).unwrap();
-    eprintln!("wrote {}", out.display());
+    std::fs::write(&report, json).unwrap_or_else(|e| panic!("writing {}: {e}", report.display()));
+    eprintln!("wrote {}", report.display());
 }
