@@ -192,15 +192,10 @@ impl sockets::Host for WinsockCtx {
         call.end(self.finish(r))
     }
 
+    // The linker uses the copy-free send and sendto of fast_path.rs; these
+    // share their glue (send_call, sendto_call).
     async fn send(&mut self, s: u32, buf: Vec<u8>, flags: i32) -> Result<u32, Failure> {
-        let call = trace::call!(
-            "send",
-            "s={s}, len={}, flags={}",
-            buf.len(),
-            MsgFlags(flags)
-        );
-        let r = WinsockCtx::send(self, s, &buf, flags).await;
-        call.end(self.finish(r))
+        self.send_call(s, &buf, flags).await
     }
 
     async fn recv(&mut self, s: u32, len: i32, flags: i32) -> Result<sockets::Received, Failure> {
@@ -217,15 +212,7 @@ impl sockets::Host for WinsockCtx {
         flags: i32,
         to: SocketAddress,
     ) -> Result<u32, Failure> {
-        let call = trace::call!(
-            "sendto",
-            "s={s}, len={}, flags={}, to={}",
-            buf.len(),
-            MsgFlags(flags),
-            to_std(to)
-        );
-        let r = WinsockCtx::sendto(self, s, &buf, flags, to_std(to)).await;
-        call.end(self.finish(r))
+        self.sendto_call(s, &buf, flags, to).await
     }
 
     async fn recvfrom(

@@ -33,6 +33,8 @@ pub mod cache;
 pub mod command;
 mod ctx;
 mod error;
+#[cfg(feature = "component")]
+mod fast_path;
 pub mod grants;
 mod instance;
 pub mod lifecycle;
@@ -66,5 +68,7 @@ pub fn add_to_linker<T: Send + 'static>(
     bindings::winsock::ws2::types::add_to_linker::<T, HasSelf<WinsockCtx>>(linker, get)?;
     bindings::winsock::ws2::lifecycle::add_to_linker::<T, HasSelf<WinsockCtx>>(linker, get)?;
     bindings::winsock::ws2::sockets::add_to_linker::<T, HasSelf<WinsockCtx>>(linker, get)?;
+    // send and sendto again, reading the guest's bytes in place.
+    fast_path::add_to_linker(linker, get)?;
     Ok(())
 }
