@@ -127,25 +127,22 @@ conformance_tests!(
     waitall with waitall_peer,
 );
 
-/// waitall.c's native peer: once the program says "r", 20 bytes in four
-/// pieces of 5 with pauses between them (a recv without MSG_WAITALL would
-/// return the first piece alone); on "go", 7 bytes and a graceful close.
+/// waitall.c's native peer: each time the program says "r", 20 bytes in
+/// four pieces of 5 with pauses between them (a recv without MSG_WAITALL
+/// would return the first piece alone); on "g", 7 bytes and a graceful
+/// close.
 fn waitall_peer() -> Vec<String> {
     let (l, port) = listener();
     std::thread::spawn(move || {
         let Ok((mut c, _)) = l.accept() else { return };
-        let mut said = [0u8; 2];
-        if c.read_exact(&mut said[..1]).is_err() {
-            return;
-        }
-        for piece in [b"abcde", b"fghij", b"klmno", b"pqrst"] {
-            if c.write_all(piece).is_err() {
-                return;
+        let mut said = [0u8; 1];
+        while c.read_exact(&mut said).is_ok() && said[0] == b'r' {
+            for piece in [b"abcde", b"fghij", b"klmno", b"pqrst"] {
+                if c.write_all(piece).is_err() {
+                    return;
+                }
+                std::thread::sleep(Duration::from_millis(30));
             }
-            std::thread::sleep(Duration::from_millis(30));
-        }
-        if c.read_exact(&mut said).is_err() {
-            return;
         }
         let _ = c.write_all(b"uvwxyz!");
         let _ = c.shutdown(Shutdown::Write);

@@ -516,10 +516,34 @@ static int reenable_read(SOCKET s, int flags, int result) {
 /* recv (with_sender false) and recvfrom; WSARecv and WSARecvFrom come
  * here too. `*delivered` is the count of bytes placed in `buf`, also when
  * the call fails after delivering them (WSAEMSGSIZE). */
+/* MSG_WAITALL where a blocking call is a loop of nonblocking tries (a
+ * blocking hook, or other threads; SPEC 11): the host refuses the flag on
+ * a nonblocking try, and one blocking host call would hold every thread,
+ * so the library gathers the pieces itself, with the host's refusals
+ * (MSG_PEEK, MSG_OOB, a datagram socket: WSAEOPNOTSUPP). SO_RCVTIMEO
+ * bounds each piece here rather than the whole call. */
+static int receive_all(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen, bool with_sender,
+                       size_t *delivered) {
+    if ((flags & (MSG_PEEK | MSG_OOB)) || socket_type(s) == SOCK_DGRAM) return fail(WSAEOPNOTSUPP);
+    size_t got = 0;
+    while (got < (size_t)len) {
+        size_t piece = 0;
+        int r = data_hooked(with_sender ? HOOKED_RECVFROM : HOOKED_RECV, s, buf + got, NULL, len - (int)got,
+                            flags & ~MSG_WAITALL, from, fromlen, NULL, 0, &piece);
+        got += piece;
+        *delivered = got;
+        if (r == SOCKET_ERROR) return SOCKET_ERROR;
+        if (r == 0) break; /* the peer closed: what arrived */
+    }
+    return succeed((int)got);
+}
+
 static int receive(SOCKET s, char *buf, int len, int flags, struct sockaddr *from, int *fromlen, bool with_sender,
                    size_t *delivered) {
     *delivered = 0;
     REFUSE_IN_HOOK(SOCKET_ERROR);
+    if ((flags & MSG_WAITALL) && hooked(s) && check_buffer(buf, len) == 0)
+        return reenable_read(s, flags, receive_all(s, buf, len, flags, from, fromlen, with_sender, delivered));
     if (HOOKED_UNLESS_READABLE(s, flags))
         return reenable_read(s, flags,
                              data_hooked(with_sender ? HOOKED_RECVFROM : HOOKED_RECV, s, buf, NULL, len, flags, from,

@@ -6,12 +6,24 @@
  * returns only when the buffer is full, the peer closed (then with what
  * arrived), or on an error. The flag is WSAEOPNOTSUPP on a nonblocking
  * socket, on a datagram socket, and together with MSG_PEEK or MSG_OOB.
- * The peer sends 20 bytes in four pieces of 5 with pauses between them
- * once the program says it is about to receive, so a recv without the
- * flag would return the first piece alone; then, on "go", 7 bytes and its
- * close.
+ * Each time the program says "r" the peer sends 20 bytes in four pieces
+ * of 5 with pauses between them, so a recv without the flag would return
+ * the first piece alone; on "g", 7 bytes and its close. The flag is met
+ * twice: by the host's blocking recv, and, while another thread is
+ * blocked, by the library's loop of tries (SPEC 11).
  */
 #include "conformance.h"
+
+static SOCKET idle_server;
+
+/* Blocks in recv until main sends it a byte, so that main is not the
+ * only thread while it receives. */
+static DWORD WINAPI idle(LPVOID unused)
+{
+    char c;
+    (void)unused;
+    return (DWORD)recv(idle_server, &c, 1, 0);
+}
 
 int main(int argc, char **argv)
 {
@@ -54,8 +66,27 @@ int main(int argc, char **argv)
     CHECK("recv MSG_WAITALL datagram", recv(u, buf, 4, MSG_WAITALL));
     CHECK("closesocket udp", closesocket(u));
 
+    /* Again with another thread blocked meanwhile. */
+    SOCKET idle_client;
+    pair(AF_INET, &idle_client, &idle_server);
+    DWORD id, code;
+    HANDLE h = CreateThread(NULL, 0, idle, NULL, 0, &id);
+    CHECK("CreateThread", h != NULL);
+    Sleep(10);
+    CHECK("send ready", send(s, "r", 1, 0));
+    memset(buf, 0, sizeof buf);
+    CHECK("recv 20 MSG_WAITALL, another thread blocked", recv(s, buf, 20, MSG_WAITALL));
+    printf("data: %s\n", buf);
+    CHECK("recv MSG_WAITALL|MSG_PEEK, another thread blocked", recv(s, buf, 4, MSG_WAITALL | MSG_PEEK));
+    CHECK("wake the thread", send(idle_client, "x", 1, 0));
+    CHECK("thread ended", WaitForSingleObject(h, INFINITE));
+    CHECK("its recv", GetExitCodeThread(h, &code) ? (int)code : -2);
+    CloseHandle(h);
+    closesocket(idle_client);
+    closesocket(idle_server);
+
     /* The peer closes after 7 bytes: the call returns those. */
-    CHECK("send go", send(s, "go", 2, 0));
+    CHECK("send go", send(s, "g", 1, 0));
     memset(buf, 0, sizeof buf);
     CHECK("recv 20 MSG_WAITALL to EOF", recv(s, buf, 20, MSG_WAITALL));
     printf("data: %s\n", buf);
