@@ -428,6 +428,20 @@ impl Bench {
         Some(measure.join().unwrap())
     }
 
+    /// The winsock ping-pong with a tracing subscriber installed for this
+    /// thread (the one the guest runs on) whose filter leaves the call
+    /// trace off (winsock-run's default, `warn`): what an embedder with
+    /// logging but no `--trace` pays. Median in microseconds.
+    fn pingpong_trace_off(&self) -> f64 {
+        let subscriber = winsock_host::trace::Logging::new("warn")
+            .expect("a valid filter")
+            .subscriber();
+        tracing::subscriber::with_default(subscriber, || {
+            assert!(!winsock_host::trace::calls_enabled());
+            self.pingpong(Path::Winsock).0
+        })
+    }
+
     /// Create and tear down one instance of a pre-compiled component.
     fn instantiate(&self, path: Path) -> Option<f64> {
         if path == Path::Native {
@@ -733,6 +747,7 @@ fn main() {
     let mut bulk = vec![vec![]; 3];
     let mut pp_med = vec![vec![]; 3];
     let mut pp_p99 = vec![vec![]; 3];
+    let mut pp_trace_off = vec![vec![]; 3];
     let mut conn = vec![vec![]; 3];
     let mut clean = vec![vec![]; 3];
     let mut idle_heap = vec![vec![]; 3];
@@ -752,6 +767,10 @@ fn main() {
                 let (m, p) = bench.pingpong(path);
                 pp_med[i].push(m);
                 pp_p99[i].push(p);
+            }
+            if want("trace") && path == Path::Winsock {
+                // Right after the plain ping-pong, so the two alternate.
+                pp_trace_off[i].push(bench.pingpong_trace_off());
             }
             if want("connect") {
                 conn[i].push(bench.connect_close(path));
@@ -816,6 +835,22 @@ fn main() {
             unit: "us",
             higher_is_better: false,
             figures: fig(&pp_med),
+        },
+        Row {
+            workload: format!(
+                "ping-pong 1 byte, {} round trips, median, with a tracing subscriber installed and the call trace filtered off ({} the plain winsock row)",
+                sz.pingpong_rounds,
+                match (fig(&pp_trace_off)[2], fig(&pp_med)[2]) {
+                    (Some(t), Some(p)) => format!("{:.2}x", t / p),
+                    _ => "n/a".to_string(),
+                }
+            ),
+            unit: "us",
+            higher_is_better: false,
+            figures: {
+                let [native, _, _] = fig(&pp_med);
+                [native, None, fig(&pp_trace_off)[2]]
+            },
         },
         Row {
             workload: format!("ping-pong 1 byte, {} round trips, p99", sz.pingpong_rounds),
