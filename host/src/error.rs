@@ -59,6 +59,7 @@ pub enum WsaError {
     NotInitialised,
     Discon,
     OperationAborted,
+    TypeNotFound,
     HostNotFound,
     TryAgain,
     NoRecovery,

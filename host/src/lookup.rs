@@ -97,7 +97,7 @@ impl WinsockCtx {
         };
         let port = match service {
             None => 0,
-            Some(s) => service_port(s).ok_or(WsaError::HostNotFound)?,
+            Some(s) => service_port(s).ok_or(WsaError::TypeNotFound)?,
         };
         let ips: Vec<IpAddr> = match node {
             None if service.is_none() => return Err(WsaError::HostNotFound.into()),

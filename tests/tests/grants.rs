@@ -183,7 +183,7 @@ fn numeric_hosts_need_no_grant_and_names_need_the_lookup_grant() {
             "passive v4: ok [\"2/1/6 0.0.0.0:8080\"]",
             "no node, no service: err 11001",
             "AI_NUMERICHOST with a name: err 11001",
-            "unknown service: err 11001",
+            "unknown service: err 10109",
             "family 99: err 10047",
             "v6 only for a v4 address: err 11004",
             "getnameinfo: ok (\"127.0.0.1\", \"http\")",

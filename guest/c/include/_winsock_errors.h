@@ -47,6 +47,7 @@
 #define WSANOTINITIALISED 10093 /* Successful WSAStartup not yet performed. */
 #define WSAEDISCON 10101 /* Graceful shutdown in progress. */
 #define WSA_OPERATION_ABORTED 995 /* Overlapped operation aborted. */
+#define WSATYPE_NOT_FOUND 10109 /* Class type not found. */
 #define WSAHOST_NOT_FOUND 11001 /* Host not found. */
 #define WSATRY_AGAIN 11002 /* Nonauthoritative host not found. */
 #define WSANO_RECOVERY 11003 /* This is a nonrecoverable error. */
@@ -72,7 +73,6 @@
 #define WSAEREMOTE 10071 /* Item is remote. */
 #define WSAENOMORE 10102 /* No more results. */
 #define WSAECANCELLED 10103 /* Call has been canceled. */
-#define WSATYPE_NOT_FOUND 10109 /* Class type not found. */
 #define WSA_SECURE_HOST_NOT_FOUND 11032 /* No such host is known securely. */
 
 #endif

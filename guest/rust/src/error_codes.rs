@@ -80,6 +80,8 @@ impl WsaError {
     pub const EDISCON: WsaError = WsaError(10101);
     /// WSA_OPERATION_ABORTED (995): Overlapped operation aborted.
     pub const OPERATION_ABORTED: WsaError = WsaError(995);
+    /// WSATYPE_NOT_FOUND (10109): Class type not found.
+    pub const TYPE_NOT_FOUND: WsaError = WsaError(10109);
     /// WSAHOST_NOT_FOUND (11001): Host not found.
     pub const HOST_NOT_FOUND: WsaError = WsaError(11001);
     /// WSATRY_AGAIN (11002): Nonauthoritative host not found.
@@ -145,6 +147,7 @@ impl WsaError {
             10093 => "WSANOTINITIALISED",
             10101 => "WSAEDISCON",
             995 => "WSA_OPERATION_ABORTED",
+            10109 => "WSATYPE_NOT_FOUND",
             11001 => "WSAHOST_NOT_FOUND",
             11002 => "WSATRY_AGAIN",
             11003 => "WSANO_RECOVERY",
@@ -201,6 +204,7 @@ impl WsaError {
             10093 => "Successful WSAStartup not yet performed.",
             10101 => "Graceful shutdown in progress.",
             995 => "Overlapped operation aborted.",
+            10109 => "Class type not found.",
             11001 => "Host not found.",
             11002 => "Nonauthoritative host not found.",
             11003 => "This is a nonrecoverable error.",

@@ -87,6 +87,9 @@ int main(void)
     lookup("getaddrinfo NULL 8080 AF_INET", NULL, "8080", AF_INET, SOCK_STREAM, 0);
     lookup("getaddrinfo localhost AI_NUMERICHOST", "localhost", "80", AF_UNSPEC, 0, AI_NUMERICHOST);
     lookup("getaddrinfo NULL NULL", NULL, NULL, AF_UNSPEC, 0, 0);
+    /* An unknown service name: Windows' EAI_SERVICE, WSATYPE_NOT_FOUND. */
+    lookup("getaddrinfo 127.0.0.1 no-such-service", "127.0.0.1", "no-such-service", AF_INET, SOCK_STREAM, 0);
+    printf("  EAI_SERVICE %d WSAGetLastError %d\n", EAI_SERVICE, WSAGetLastError());
     lookup("getaddrinfo family 12345", "127.0.0.1", "80", 12345, 0, 0);
     lookup("getaddrinfo example.com (not granted)", "example.com", "80", AF_INET, SOCK_STREAM, 0);
 
