@@ -126,6 +126,11 @@ impl lifecycle::Host for WinsockCtx {
         call.end(self.wsa_cleanup())
     }
 
+    // Not traced: a library-internal query, not a Windows call.
+    fn started(&mut self) -> wasmtime::Result<bool> {
+        Ok(self.wsa_started())
+    }
+
     fn error_number(&mut self, code: ErrorCode) -> wasmtime::Result<i32> {
         Ok(WsaError::from(code).code())
     }

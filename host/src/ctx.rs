@@ -203,6 +203,11 @@ impl WinsockCtx {
         Ok(r)
     }
 
+    /// Whether WSAStartup is in force (the startup count is above 0).
+    pub fn wsa_started(&self) -> bool {
+        self.instance.require_started().is_ok()
+    }
+
     /// WSACleanup (SPEC 1): the final one resets every socket.
     pub fn wsa_cleanup(&mut self) -> Result<(), Failure> {
         self.check_alive()?;

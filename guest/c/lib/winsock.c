@@ -1462,16 +1462,11 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
 
 /* --- WSAAddressToString / WSAStringToAddress (their text is addr.c's). --- */
 
-/* Whether WSAStartup has been called: socket calls on handle 0 (never a
- * socket, SPEC 3) fail WSAENOTSOCK once started, WSANOTINITIALISED before. */
+/* Whether WSAStartup is in force; the startup count is the host's
+ * (docs/lifecycle.md). */
 bool __ws_started(void) { return started(); }
 
-static bool started(void) {
-    wit_address unused;
-    wit_error err;
-    if (winsock_ws2_sockets_getsockname(0, &unused, &err)) return true;
-    return wsa_number(err) != WSANOTINITIALISED;
-}
+static bool started(void) { return winsock_ws2_lifecycle_started(); }
 
 INT WSAAPI WSAAddressToStringA(LPSOCKADDR lpsaAddress, DWORD dwAddressLength, LPWSAPROTOCOL_INFOA lpProtocolInfo,
                                LPSTR lpszAddressString, LPDWORD lpdwAddressStringLength) {

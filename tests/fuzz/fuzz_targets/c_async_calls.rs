@@ -461,6 +461,15 @@ extern "C" fn winsock_ws2_lifecycle_cleanup(err: *mut u8) -> bool {
 }
 
 #[unsafe(no_mangle)]
+extern "C" fn winsock_ws2_lifecycle_started() -> bool {
+    host("started", |ctx| {
+        let started = ctx.wsa_started();
+        ready!(Ok::<bool, Failure>(started))
+    })
+    .unwrap_or(false)
+}
+
+#[unsafe(no_mangle)]
 extern "C" fn winsock_ws2_lifecycle_error_number(code: u8) -> i32 {
     let (name, _) = WIT_ERROR_CODES
         .iter()
