@@ -19,7 +19,7 @@ fi
 export PATH="$PATH:$(python3 -c 'import sysconfig; print(sysconfig.get_path("scripts"))'):$HOME/.local/bin"
 
 cargo build --release --bins
-cargo build --release --target wasm32-wasip2 -p conformance -p attacker -p echo-server -p http-client \
+cargo build --release --target wasm32-wasip2 -p conformance -p attacker -p compat-0-1 -p echo-server -p http-client \
   -p bench-std-client -p bench-winsock-client
 bash tests/c/build.sh
 # Real libraries with a _WIN32 Winsock path, fetched by package name and

@@ -137,6 +137,8 @@ impl WinsockCtxBuilder {
             limits: self.limits,
             on_denial: self.on_denial,
             hostname: self.hostname,
+            #[cfg(feature = "component")]
+            compat_0_1: Default::default(),
         }
     }
 }
@@ -149,6 +151,10 @@ pub struct WinsockCtx {
     pub(crate) limits: Limits,
     pub(crate) on_denial: DenialHook,
     pub(crate) hostname: String,
+    /// The last error of a 0.1.2 guest; nothing else reads it
+    /// (host/src/compat_0_1.rs).
+    #[cfg(feature = "component")]
+    pub(crate) compat_0_1: crate::compat_0_1::LastError0_1,
 }
 
 impl WinsockCtx {

@@ -31,6 +31,8 @@ mod bindings;
 pub mod cache;
 #[cfg(feature = "component")]
 pub mod command;
+#[cfg(feature = "component")]
+mod compat_0_1;
 mod ctx;
 mod error;
 #[cfg(feature = "component")]
@@ -70,5 +72,7 @@ pub fn add_to_linker<T: Send + 'static>(
     bindings::winsock::ws2::sockets::add_to_linker::<T, HasSelf<WinsockCtx>>(linker, get)?;
     // send and sendto again, reading the guest's bytes in place.
     fast_path::add_to_linker(linker, get)?;
+    // The previous minor version, 0.1.2, beside it (wit/README.md).
+    compat_0_1::add_to_linker(linker, get)?;
     Ok(())
 }
