@@ -3,7 +3,7 @@
 //!
 //! The engine runs guests asynchronously on the caller's tokio runtime, with
 //! epoch interruption so that a host-triggered teardown stops even a guest
-//! that computes without calling the host (SPEC 2).
+//! that computes without calling the host (docs/teardown.md).
 
 use crate::cache::{CacheOutcome, ComponentCache};
 use crate::{InstanceControl, WinsockCtx};
@@ -25,7 +25,7 @@ pub struct CommandState {
     pub wasi: WasiCtx,
     pub table: ResourceTable,
     pub winsock: WinsockCtx,
-    /// The guest's memory ceiling (Limits::max_memory, SPEC 8).
+    /// The guest's memory ceiling (Limits::max_memory, docs/sandbox.md).
     pub limits: StoreLimits,
 }
 

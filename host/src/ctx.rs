@@ -8,7 +8,7 @@ use std::fmt;
 use std::sync::Arc;
 use std::time::Duration;
 
-/// Per-instance limits (SPEC 8).
+/// Per-instance limits (docs/sandbox.md).
 #[derive(Debug, Clone)]
 pub struct Limits {
     /// Open sockets at once; one more socket() or accept() fails WSAEMFILE.
@@ -40,7 +40,7 @@ impl Default for Limits {
     }
 }
 
-/// An operation the grants refused (SPEC 8), reported to the embedder.
+/// An operation the grants refused (docs/sandbox.md), reported to the embedder.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Denial {
     /// "connect", "bind", "sendto", "accept", "lookup" or "reverse lookup".
@@ -144,7 +144,7 @@ impl WinsockCtxBuilder {
 }
 
 /// The Winsock state of one instance. Put one in each `Store`; dropping it
-/// (with the `Store`) resets every socket the instance still has (SPEC 2).
+/// (with the `Store`) resets every socket the instance still has (docs/teardown.md).
 pub struct WinsockCtx {
     pub(crate) instance: Arc<Instance>,
     pub(crate) grants: Grants,
@@ -194,7 +194,7 @@ impl WinsockCtx {
         r
     }
 
-    /// WSAStartup (SPEC 1): negotiates the version; success counts one
+    /// WSAStartup (docs/lifecycle.md): negotiates the version; success counts one
     /// startup, a refusal counts nothing.
     pub fn wsa_startup(
         &mut self,
@@ -214,7 +214,7 @@ impl WinsockCtx {
         self.instance.require_started().is_ok()
     }
 
-    /// WSACleanup (SPEC 1): the final one resets every socket.
+    /// WSACleanup (docs/lifecycle.md): the final one resets every socket.
     pub fn wsa_cleanup(&mut self) -> Result<(), Failure> {
         self.check_alive()?;
         let r = self.instance.cleanup().map_err(Failure::from);

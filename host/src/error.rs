@@ -1,9 +1,9 @@
-//! The WSA error codes (SPEC 9) and the one place where host socket errors
+//! The WSA error codes (docs/errors.md) and the one place where host socket errors
 //! become them.
 //!
 //! Every function decides its own codes from the socket's state first (send
 //! on an unconnected socket is WSAENOTCONN, not the EPIPE Linux reports;
-//! SPEC 7). Only what is left, outcomes the network itself reports (refused,
+//! docs/surface.md). Only what is left, outcomes the network itself reports (refused,
 //! reset, unreachable), goes through [`WsaError::from_io`].
 
 use std::io;

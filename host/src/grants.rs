@@ -1,4 +1,4 @@
-//! What an instance may reach (SPEC 8): deny by default, connect and bind
+//! What an instance may reach (docs/sandbox.md): deny by default, connect and bind
 //! granted separately, name lookups granted by name.
 //!
 //! The grants are a value the embedder builds and hands to one instance,
@@ -184,7 +184,7 @@ impl Grants {
     /// address must be one the guest's grants name, for connect or for bind
     /// (ports aside: a client's source port is any). A server granted
     /// `--allow-bind 127.0.0.1:7007` serves clients on 127.0.0.1 and no
-    /// one else; one granted `0.0.0.0/0:80` serves everyone (SPEC 8: a
+    /// one else; one granted `0.0.0.0/0:80` serves everyone (docs/sandbox.md: a
     /// guest talks only to the addresses its grants name).
     pub fn may_accept_from(&self, addr: SocketAddr) -> bool {
         let ip = canonical(addr).ip();

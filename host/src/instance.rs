@@ -1,5 +1,5 @@
 //! The per-instance Winsock state: startup count, handle table, and the
-//! final cleanup and teardown that reset every socket (SPEC 1-3).
+//! final cleanup and teardown that reset every socket (docs/lifecycle.md-3).
 //!
 //! The state is shared (behind an `Arc`) between the instance's
 //! [`WinsockCtx`](crate::WinsockCtx) and any [`InstanceControl`] the
@@ -15,7 +15,7 @@ use tokio::sync::Notify;
 use tokio_util::sync::CancellationToken;
 
 /// Handle values come from one counter for the whole host process, so a
-/// value another instance holds is never a valid handle here (SPEC 3), and
+/// value another instance holds is never a valid handle here (docs/handles.md), and
 /// within an instance no value repeats until 2^32 - 2 sockets later.
 static NEXT_HANDLE: AtomicU64 = AtomicU64::new(0);
 
@@ -63,7 +63,7 @@ impl Instance {
 
     /// The socket behind a guest handle: WSANOTINITIALISED while the count
     /// is 0, WSAENOTSOCK for anything that is not an open socket of this
-    /// instance (SPEC 1, 3).
+    /// instance (docs/lifecycle.md and docs/handles.md).
     pub fn socket(&self, handle: u32) -> Result<Arc<SocketEntry>, WsaError> {
         let st = self.lock();
         if st.startup_count == 0 {
@@ -139,7 +139,7 @@ impl Instance {
         }
     }
 
-    /// SPEC 1's final cleanup, whatever the count: cancel every pending call
+    /// docs/lifecycle.md's final cleanup, whatever the count: cancel every pending call
     /// (they fail WSAEINTR), reset every socket, free every handle.
     pub fn final_cleanup(&self) {
         let sockets = {
@@ -154,7 +154,7 @@ impl Instance {
         }
     }
 
-    /// SPEC 2's teardown: reset everything and refuse any further call.
+    /// docs/teardown.md's teardown: reset everything and refuse any further call.
     pub fn teardown(&self) {
         self.torn_down.store(true, Ordering::Release);
         self.final_cleanup();
@@ -179,7 +179,7 @@ impl Instance {
 }
 
 /// A handle on a running instance for the embedder, usable from any thread
-/// while the guest runs or is blocked in a call (SPEC 2).
+/// while the guest runs or is blocked in a call (docs/teardown.md).
 #[derive(Clone)]
 pub struct InstanceControl {
     pub(crate) instance: Arc<Instance>,

@@ -21,8 +21,8 @@
 //! # let _ = (winsock, control); Ok(()) }
 //! ```
 //!
-//! The rules the guest observes are those of the project's SPEC.md; the
-//! modules cite its sections. [`command`] runs whole command components
+//! The rules the guest observes are those of the behaviour contract in
+//! docs/ (one file per area); the modules cite those files. [`command`] runs whole command components
 //! (what `winsock-run` does).
 
 #[cfg(feature = "component")]

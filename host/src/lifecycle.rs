@@ -1,4 +1,4 @@
-//! WSAStartup's version negotiation and WSADATA (SPEC 1), as plain values.
+//! WSAStartup's version negotiation and WSADATA (docs/lifecycle.md), as plain values.
 
 use crate::error::WsaError;
 
@@ -24,7 +24,7 @@ pub const HIGH_VERSION: u16 = makeword(2, 2);
 impl WsaData {
     fn for_version(version: u16) -> WsaData {
         // A 1.x result reports the limits 1.1 applications read; Winsock 2
-        // reports 0 and expects callers not to look (SPEC 1).
+        // reports 0 and expects callers not to look (docs/lifecycle.md).
         let winsock1 = version & 0xff == 1;
         WsaData {
             version,
@@ -44,7 +44,7 @@ pub struct StartupRefused {
     pub data: Option<WsaData>,
 }
 
-/// Negotiates the version a WSAStartup(`requested`) gets, per SPEC 1's
+/// Negotiates the version a WSAStartup(`requested`) gets, per docs/lifecycle.md's
 /// table. `has_wsadata` is false for a NULL lpWSAData, which fails
 /// WSAEFAULT only after the version was found acceptable.
 pub fn negotiate(requested: u16, has_wsadata: bool) -> Result<WsaData, StartupRefused> {

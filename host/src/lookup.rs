@@ -1,4 +1,4 @@
-//! getaddrinfo, getnameinfo, gethostbyaddr and gethostname (SPEC 7-8):
+//! getaddrinfo, getnameinfo, gethostbyaddr and gethostname (docs/surface.md-8):
 //! numeric hosts are parsed and need no grant; every other name needs the
 //! lookup grant, and a refused name is WSAHOST_NOT_FOUND plus one report to
 //! the operator. Reverse lookups need the lookup grant too, and a name
@@ -145,7 +145,7 @@ impl WinsockCtx {
         Ok(out)
     }
 
-    /// One of the instance's pending-lookup slots (SPEC 8's limit), or
+    /// One of the instance's pending-lookup slots (docs/sandbox.md's limit), or
     /// WSATRY_AGAIN when all are taken.
     fn lookup_slot(&self) -> WsaResult<LookupSlot<'_>> {
         let pending = &self.instance.pending_lookups;

@@ -1,4 +1,4 @@
-//! getsockopt and setsockopt (SPEC 4, 7): Windows' option numbers and
+//! getsockopt and setsockopt (docs/linger.md and docs/surface.md): Windows' option numbers and
 //! layouts, each option really applied to the host socket (or to the
 //! Winsock state the host enforces, such as the linger mode and the
 //! timeouts) or refused; none is silently ignored.
@@ -46,7 +46,7 @@ impl SockOpt {
             (SOL_SOCKET, SO_EXCLUSIVEADDRUSE) => ExclusiveAddrUse,
             (SOL_SOCKET, SO_KEEPALIVE) if stream => KeepAlive,
             (SOL_SOCKET, SO_BROADCAST) if !stream => Broadcast,
-            // SPEC 4: the linger options do not exist on datagram sockets.
+            // docs/linger.md: the linger options do not exist on datagram sockets.
             (SOL_SOCKET, SO_LINGER) if stream => Linger,
             (SOL_SOCKET, SO_DONTLINGER) if stream => DontLinger,
             (SOL_SOCKET, SO_OOBINLINE) if stream => OobInline,
@@ -64,7 +64,7 @@ impl SockOpt {
             (IPPROTO_IP, IP_TTL) if entry.family == Family::V4 => IpTtl,
             (IPPROTO_IPV6, IPV6_V6ONLY) if entry.family == Family::V6 => Ipv6V6Only,
             // Microsoft documents WSAEINVAL for a level that is not valid;
-            // an unknown option of a known level is WSAENOPROTOOPT (SPEC 7).
+            // an unknown option of a known level is WSAENOPROTOOPT (docs/surface.md).
             (SOL_SOCKET | IPPROTO_TCP | IPPROTO_UDP | IPPROTO_IP | IPPROTO_IPV6, _) => {
                 return Err(WsaError::NoProtoOpt);
             }

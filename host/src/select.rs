@@ -1,4 +1,4 @@
-//! select and WSAPoll (SPEC 7): readiness as Winsock defines it, computed
+//! select and WSAPoll (docs/surface.md): readiness as Winsock defines it, computed
 //! from each socket's Winsock phase and the kernel's poll answer, and a wait
 //! on many sockets that parks no thread.
 //!
@@ -20,7 +20,7 @@ use winsock_abi::*;
 
 /// Most entries one select (all three sets) or WSAPoll call may name: far
 /// beyond any FD_SETSIZE a program sets, and a bound on the host work one
-/// call can demand (SPEC 8). Beyond it: WSAENOBUFS.
+/// call can demand (docs/sandbox.md). Beyond it: WSAENOBUFS.
 pub const MAX_WAIT_ENTRIES: usize = 65_536;
 
 /// A call naming many entries costs host CPU in proportion; it first lets
@@ -250,8 +250,8 @@ impl WinsockCtx {
         ])
     }
 
-    /// A wait with nothing to watch (the guest library's event waits, SPEC
-    /// 11), cancelled like every blocking call (SPEC 2).
+    /// A wait with nothing to watch (the guest library's event waits,
+    /// docs/async.md), cancelled like every blocking call (docs/teardown.md).
     pub async fn pause(&mut self, timeout_ms: u32) -> WsaResult<()> {
         self.check_alive()?;
         self.instance.require_started()?;
@@ -275,7 +275,7 @@ impl WinsockCtx {
         yield_before_heavy_work(fds.len()).await;
         // Each distinct handle is looked up and watched once, with the union
         // of what its entries ask (an array may name a socket many times);
-        // invalid handles get POLLNVAL and are not waited on (SPEC 7).
+        // invalid handles get POLLNVAL and are not waited on (docs/surface.md).
         let mut handles: Vec<u32> = fds.iter().map(|(h, _)| *h).collect();
         handles.sort_unstable();
         handles.dedup();

@@ -1,4 +1,4 @@
-//! The Rust crate's asynchronous model (SPEC 11, issue 11): events and
+//! The Rust crate's asynchronous model (docs/async.md, issue 11): events and
 //! waits, WSAEventSelect with WSAEnumNetworkEvents, overlapped operations
 //! that own their buffers, and what cancellation, closesocket and the
 //! final cleanup do to them. Each test runs a conformance scenario

@@ -5,7 +5,7 @@
 //! grant, ungranted ports and wildcards for bind, replies to peers that came
 //! in from outside the grant, and the socket limit through accept.
 //!
-//! SPEC 8: a denied bind/connect/sendto fails WSAEACCES (10013) and the host
+//! docs/sandbox.md: a denied bind/connect/sendto fails WSAEACCES (10013) and the host
 //! makes no system call toward the address; every denial is reported once;
 //! beyond the socket limit socket() and accept() fail WSAEMFILE (10024).
 //! Each test asserts the guest's view (one line per attempt), the
@@ -138,7 +138,7 @@ fn connect_outside_the_loopback_grant_is_refused_in_every_spelling() {
             format!("connect [::ffff:127.0.0.2]:{p2} -> 10013"),
             format!("connect [::ffff:10.0.0.1]:{p2} -> 10013"),
             // Linux would connect 0.0.0.0 / :: to the local host; Windows
-            // (SPEC 7) refuses them as WSAEADDRNOTAVAIL, before the grant is
+            // (docs/surface.md) refuses them as WSAEADDRNOTAVAIL, before the grant is
             // consulted, so there is no denial report for these two. The
             // mapped spelling is not unspecified to IPv6 and meets the grant.
             format!("connect 0.0.0.0:{p1} -> 10049"),
@@ -376,7 +376,7 @@ fn listeners_on_one_port() -> (u16, Vec<TcpListener>) {
 fn names_resolving_outside_the_connect_grant_are_refused_at_connect() {
     let (port, targets) = listeners_on_one_port();
     // glibc's resolver reads these inet_aton spellings as 127.0.0.2 (they
-    // are not numeric hosts to Winsock, so they are looked up: SPEC 8), and
+    // are not numeric hosts to Winsock, so they are looked up: docs/sandbox.md), and
     // /etc/hosts maps localhost to 127.0.0.1 (and on some machines ::1).
     let names = ["localhost", "127.2", "2130706434", "0x7f.0.0.2"];
     let mut grants = Grants::deny_all();
@@ -426,7 +426,7 @@ fn names_resolving_outside_the_connect_grant_are_refused_at_connect() {
 
 #[test]
 fn peers_from_outside_the_grant_are_refused_at_accept_and_cannot_be_reached_out_to() {
-    // SPEC 8: a guest talks only to the addresses its grants name. An
+    // docs/sandbox.md: a guest talks only to the addresses its grants name. An
     // incoming peer from 127.0.0.2 (outside both the connect and the bind
     // grant) is reset by the host and never handed to accept, which goes on
     // to the next peer; a client on 127.0.0.1 is served. The connect grant
@@ -540,7 +540,7 @@ fn accept_beyond_max_sockets_gives_wsaemfile_and_the_waiting_client_is_kept() {
             "select listener -> 0",
             "pending 1",
             // Listener + one connection = 2 sockets: accept and socket are
-            // both beyond the limit (SPEC 8). The host checks before taking
+            // both beyond the limit (docs/sandbox.md). The host checks before taking
             // a connection off the backlog, so the client stays queued.
             "accept 2 -> 10024",
             "socket tcp -> 10024",

@@ -1,6 +1,6 @@
 //! Legacy C programs compiled by winsock-cc (tests/c/build.sh) and run as
 //! components: the conformance programs against their expected output
-//! (written from SPEC, tests/c/conformance/*.expected), the C examples
+//! (written from docs/, tests/c/conformance/*.expected), the C examples
 //! against native clients and servers, and winsock-cc's own behaviour.
 
 use std::io::{Read, Write};
@@ -89,7 +89,7 @@ macro_rules! conformance_tests {
 }
 
 // NAME_2 programs derive the same rules a second time, by another author
-// working only from SPEC and Microsoft's documentation (a cross-check on
+// working only from the behaviour contract (docs/) and Microsoft's documentation (a cross-check on
 // the first set's reading).
 conformance_tests!(
     constants,
@@ -152,7 +152,7 @@ fn waitall_peer() -> Vec<String> {
     vec![port.to_string()]
 }
 
-// --- Pending overlapped operations against a native peer (SPEC 11): the
+// --- Pending overlapped operations against a native peer (docs/async.md): the
 // final WSACleanup, a host-triggered cleanup and a teardown abort them with
 // WSA_OPERATION_ABORTED, set no event, run no routine, and reset the peer.
 
@@ -256,7 +256,7 @@ fn host_teardown_during_an_alertable_wait_resets_the_peer() {
     );
 }
 
-// --- Threads (issue 12; SPEC 11): cooperative green threads, blocking
+// --- Threads (issue 12; docs/async.md): cooperative green threads, blocking
 // calls that park only their thread, and what closesocket, the final
 // WSACleanup and the host do to threads blocked in Winsock calls. ---
 

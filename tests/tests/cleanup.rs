@@ -1,4 +1,4 @@
-//! SPEC 1-2: the final cleanup and instance teardown reset every socket,
+//! docs/lifecycle.md-2: the final cleanup and instance teardown reset every socket,
 //! cancel blocked calls, and the native peer sees the reset.
 
 use std::io::Read;

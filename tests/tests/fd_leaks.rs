@@ -1,4 +1,4 @@
-//! SPEC 2: nothing leaks. One test in its own binary (its own process), so
+//! docs/teardown.md: nothing leaks. One test in its own binary (its own process), so
 //! that no other test opens descriptors while it counts them.
 
 use std::io::Read;

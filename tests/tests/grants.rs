@@ -1,4 +1,4 @@
-//! SPEC 8: deny by default, WSAEACCES with no system call toward the
+//! docs/sandbox.md: deny by default, WSAEACCES with no system call toward the
 //! address, one line for the operator, and the socket limit.
 
 use std::process::Command;

@@ -1,4 +1,4 @@
-//! SPEC 1 and 3: WSAStartup's version table and WSADATA, the startup count,
+//! docs/lifecycle.md and docs/handles.md: WSAStartup's version table and WSADATA, the startup count,
 //! WSANOTINITIALISED, and handles that are never valid where they should not be.
 
 use std::time::Duration;

@@ -1,4 +1,4 @@
-//! SPEC 4: closesocket under each linger mode, as the native peer sees it.
+//! docs/linger.md: closesocket under each linger mode, as the native peer sees it.
 
 use std::io::{Read, Write};
 use std::time::Duration;

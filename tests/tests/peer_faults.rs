@@ -1,6 +1,6 @@
 //! Issue 5, peer faults: the native peer resets mid-transfer, half-closes,
 //! stops reading, or closes during a lingering close. The guest sees the
-//! SPEC's codes, and the host goes on serving it.
+//! codes docs/ names, and the host goes on serving it.
 
 use std::io::{Read, Write};
 use std::net::Shutdown;

@@ -1,4 +1,4 @@
-//! SPEC 4-7 as a guest sees them: shutdown, options, accept, and bad input
+//! docs/linger.md-7 as a guest sees them: shutdown, options, accept, and bad input
 //! that must give WSA codes and never hurt the host.
 
 use std::io::{Read, Write};

@@ -1,5 +1,5 @@
 //! The numbers a Winsock guest passes through the `winsock:ws2` interface:
-//! Windows' values (SPEC 9), not Linux's or wasi-libc's. One copy for the
+//! Windows' values (docs/errors.md), not Linux's or wasi-libc's. One copy for the
 //! host (which decodes them) and the guest crates (which pass them).
 #![no_std]
 

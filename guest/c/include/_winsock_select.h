@@ -1,5 +1,5 @@
 /*
- * Winsock's select() and its fd_set (SPEC 7), shared by <winsock2.h> and this
+ * Winsock's select() and its fd_set (docs/surface.md), shared by <winsock2.h> and this
  * project's <sys/select.h>. Legacy code includes POSIX headers beside
  * winsock2.h, and wasi-libc's <sys/types.h> and <sys/time.h> pull in
  * <sys/select.h> with a different fd_set; here they all name this one, in
@@ -27,7 +27,7 @@ struct timeval {
 };
 #endif
 
-/* A program may define FD_SETSIZE larger before the first include (SPEC 7). */
+/* A program may define FD_SETSIZE larger before the first include (docs/surface.md). */
 #ifndef FD_SETSIZE
 #define FD_SETSIZE 64
 #endif
@@ -40,7 +40,7 @@ typedef struct fd_set {
 
 int __WSAFDIsSet(unsigned int fd, fd_set *set);
 
-/* FD_SET adds a handle only once, and only while there is room (SPEC 7). */
+/* FD_SET adds a handle only once, and only while there is room (docs/surface.md). */
 #define FD_SET(fd, set) do { \
     fd_set *__ws_set = (fd_set *)(set); \
     unsigned int __ws_fd = (unsigned int)(fd); \
@@ -70,7 +70,7 @@ int __WSAFDIsSet(unsigned int fd, fd_set *set);
 #define FD_ISSET(fd, set) __WSAFDIsSet((unsigned int)(fd), (fd_set *)(set))
 
 /* Winsock's select: nfds is ignored; the sets are compacted to the ready
- * handles; returns their total (SPEC 7). */
+ * handles; returns their total (docs/surface.md). */
 int select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout);
 
 #ifdef __cplusplus

@@ -1,6 +1,6 @@
 /*
  * <unistd.h> for winsock-wasm guests: wasi-libc's, except gethostname,
- * which is Winsock's here (`int gethostname(char *, int)`, SPEC 7): legacy
+ * which is Winsock's here (`int gethostname(char *, int)`, docs/surface.md): legacy
  * Winsock code includes <unistd.h> beside <winsock2.h>, as MinGW allows.
  */
 #ifndef _WINSOCK_WASM_UNISTD_H

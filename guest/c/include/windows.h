@@ -1,6 +1,6 @@
 /*
  * windows.h for winsock-wasm guests: the small part of the Windows API that
- * legacy socket programs use (SPEC 10): the integer types and their pointer
+ * legacy socket programs use (docs/guests.md): the integer types and their pointer
  * spellings, BOOL/TRUE/FALSE, MAKEWORD and friends, ZeroMemory, Sleep,
  * GetTickCount, GetLastError. Sizes are those of 32-bit Windows, which wasm32
  * shares (int, long and pointers are 32 bits).
@@ -316,7 +316,7 @@ DWORD WINAPI SleepEx(DWORD dwMilliseconds, BOOL bAlertable);
 BOOL WINAPI CancelIo(HANDLE hFile);
 BOOL WINAPI CancelIoEx(HANDLE hFile, LPOVERLAPPED lpOverlapped);
 
-/* --- Threads (issue 12, SPEC 11): cooperative green threads inside the
+/* --- Threads (issue 12, docs/async.md): cooperative green threads inside the
  * component. winsock-cc builds a program that calls CreateThread,
  * _beginthreadex (or is compiled with -pthread) with its threaded library
  * and Binaryen's Asyncify; others pay nothing. A thread runs until it

@@ -1,7 +1,7 @@
 /*
- * winsock2.h for winsock-wasm guests (SPEC 7, 9, 10).
+ * winsock2.h for winsock-wasm guests (docs/surface.md, docs/errors.md and docs/guests.md).
  *
- * Every constant has Windows' value, not wasi-libc's (SPEC 9: AF_INET6 is
+ * Every constant has Windows' value, not wasi-libc's (docs/errors.md: AF_INET6 is
  * 23); structures keep Windows' 32-bit layout and member names; SOCKET is a
  * 32-bit handle. The functions are implemented by winsock-cc's library over
  * the winsock:ws2 WIT interface. Include this instead of <sys/socket.h>:
@@ -397,7 +397,7 @@ typedef LPWSAPROTOCOL_INFOA LPWSAPROTOCOL_INFO;
 #define WSA_FLAG_NO_HANDLE_INHERIT 0x80
 #define WSA_FLAG_REGISTERED_IO 0x100
 
-/* --- Error codes (SPEC 9): generated from wit/types.wit. --- */
+/* --- Error codes (docs/errors.md): generated from wit/types.wit. --- */
 #include <_winsock_errors.h>
 #define WSANO_ADDRESS WSANO_DATA
 
@@ -409,7 +409,7 @@ typedef LPWSAPROTOCOL_INFOA LPWSAPROTOCOL_INFO;
 #define NO_DATA WSANO_DATA
 #define NO_ADDRESS WSANO_ADDRESS
 
-/* --- The functions (SPEC 7), with Windows' C signatures. --- */
+/* --- The functions (docs/surface.md), with Windows' C signatures. --- */
 int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData);
 int WSAAPI WSACleanup(void);
 int WSAAPI WSAGetLastError(void);
@@ -434,7 +434,7 @@ int WSAAPI ioctlsocket(SOCKET s, long cmd, u_long *argp);
 int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout);
 
 struct hostent *WSAAPI gethostbyname(const char *name);
-/* Reverse lookup under the embedder's lookup grant (SPEC 8). */
+/* Reverse lookup under the embedder's lookup grant (docs/sandbox.md). */
 struct hostent *WSAAPI gethostbyaddr(const char *addr, int len, int type);
 struct servent *WSAAPI getservbyname(const char *name, const char *proto);
 struct servent *WSAAPI getservbyport(int port, const char *proto);
@@ -474,7 +474,7 @@ INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily, LPWSAPROT
 #define WSAStringToAddress WSAStringToAddressA
 #endif
 
-/* --- Event objects and WSAEventSelect (issue 11; SPEC 11). A WSAEVENT is
+/* --- Event objects and WSAEventSelect (issue 11; docs/async.md). A WSAEVENT is
  * the same object as a <windows.h> event HANDLE (WSACreateEvent is a
  * manual-reset CreateEvent): the library's own, validated on every use, so
  * a made-up or closed handle fails WSA_INVALID_HANDLE. A program has one
@@ -527,7 +527,7 @@ DWORD WSAAPI WSAWaitForMultipleEvents(DWORD cEvents, const WSAEVENT *lphEvents, 
 int WSAAPI WSAEventSelect(SOCKET s, WSAEVENT hEventObject, long lNetworkEvents);
 int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject, LPWSANETWORKEVENTS lpNetworkEvents);
 
-/* --- Overlapped I/O (issue 11; SPEC 11). WSASend, WSARecv, WSASendTo and
+/* --- Overlapped I/O (issue 11; docs/async.md). WSASend, WSARecv, WSASendTo and
  * WSARecvFrom with an lpOverlapped (an event in hEvent, or a completion
  * routine): 0 when the operation completed at once (its event already set,
  * its routine queued), else SOCKET_ERROR with WSA_IO_PENDING; operations
@@ -540,7 +540,7 @@ int WSAAPI WSAEnumNetworkEvents(SOCKET s, WSAEVENT hEventObject, LPWSANETWORKEVE
 BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWORD lpcbTransfer, BOOL fWait,
                                    LPDWORD lpdwFlags);
 
-/* --- Winsock 1.1 blocking hooks (issue 11; SPEC 11). After a 1.x
+/* --- Winsock 1.1 blocking hooks (issue 11; docs/async.md). After a 1.x
  * WSAStartup a blocking call runs the hook while it waits; from inside the
  * hook only WSAIsBlocking and WSACancelBlockingCall may be called (others
  * fail WSAEINPROGRESS); the cancelled call fails WSAEINTR. After a 2.x

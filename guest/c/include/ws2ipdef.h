@@ -2,7 +2,7 @@
  * ws2ipdef.h for winsock-wasm guests: the IP-level definitions Windows keeps
  * apart from winsock2.h (the address structures themselves are in
  * winsock2.h here). <ws2tcpip.h> includes it, as on Windows. Options not in
- * SPEC 7's list are refused by the host with WSAENOPROTOOPT, never ignored.
+ * docs/surface.md's list are refused by the host with WSAENOPROTOOPT, never ignored.
  */
 #ifndef _WS2IPDEF_
 #define _WS2IPDEF_

@@ -1,6 +1,6 @@
 /*
  * ws2tcpip.h for winsock-wasm guests: getaddrinfo and getnameinfo,
- * inet_pton/inet_ntop, and the IP-level options (SPEC 7, 9, 10).
+ * inet_pton/inet_ntop, and the IP-level options (docs/surface.md, docs/errors.md and docs/guests.md).
  * Windows' values and layouts: note that Windows' addrinfo puts
  * ai_canonname before ai_addr.
  */

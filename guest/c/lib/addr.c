@@ -1,6 +1,6 @@
 /*
  * Address text for winsock2.h and ws2tcpip.h: inet_addr, inet_ntoa,
- * inet_pton, inet_ntop (SPEC 7). No host calls; kept apart from winsock.c
+ * inet_pton, inet_ntop (docs/surface.md). No host calls; kept apart from winsock.c
  * so the fuzz target (tests/fuzz, c_address_text) can build it natively.
  */
 #define WIN32_LEAN_AND_MEAN

@@ -1,6 +1,6 @@
 /*
  * Event objects, waits, WSAEventSelect and WSAEnumNetworkEvents (issue 11;
- * SPEC 11, 1, 6).
+ * docs/async.md, docs/lifecycle.md and docs/blocking.md).
  *
  * Events are the library's objects: a table of records, each named by a
  * handle value that is never reused, so a HANDLE the program makes up or
@@ -170,7 +170,7 @@ static void drop_selection(struct selection *sel) { *sel = selections[--selectio
 
 static int bit_index(long bit) { return __builtin_ctzl((unsigned long)bit); }
 
-/* Records `bit` if it is armed, and signals the selection's event (SPEC 11:
+/* Records `bit` if it is armed, and signals the selection's event (docs/async.md:
  * one record per occurrence until re-enabled). A closed event is skipped,
  * as Windows has nothing to signal then. */
 static void record(struct selection *sel, long bit, int error) {
@@ -373,7 +373,7 @@ void __ws_events_connect(unsigned int s, int error) {
         record(sel, FD_CONNECT, 0);
         update_one(sel);
     } else if (error == WSAEWOULDBLOCK) {
-        /* The handshake goes on; its end is FD_CONNECT (SPEC 6). */
+        /* The handshake goes on; its end is FD_CONNECT (docs/blocking.md). */
         sel->connect_pending = true;
         sel->closed_seen = false;
         update_one(sel);
@@ -395,7 +395,7 @@ void __ws_events_closed(unsigned int s) {
 }
 
 void __ws_events_cleanup(void) {
-    /* SPEC 11: the final cleanup signals no WSAEventSelect event. Events
+    /* docs/async.md: the final cleanup signals no WSAEventSelect event. Events
      * themselves are kernel objects on Windows and outlive it. */
     selection_count = 0;
 }
@@ -548,7 +548,7 @@ static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD ti
     for (;;) {
         DWORD index;
         /* Overlapped operations move on at every wait; an alertable wait
-         * runs the routines of those that completed (SPEC 11). */
+         * runs the routines of those that completed (docs/async.md). */
         __ws_overlapped_progress();
         if (alertable && __ws_routines_queued()) {
             __ws_run_routines();
@@ -606,7 +606,7 @@ static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD ti
             free(fds.ptr);
             if (outcome == PARK_INTERRUPTED) {
                 /* closesocket or the final cleanup from another thread, or
-                 * a host cleanup (SPEC 11). */
+                 * a host cleanup (docs/async.md). */
                 __ws_overlapped_progress();
                 *error = WSAEINTR;
                 return WAIT_FAILED;
@@ -643,7 +643,7 @@ static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD ti
                 return WAIT_FAILED;
             }
             if (!__ws_pause(remaining)) {
-                /* A host-triggered cleanup ended the wait (SPEC 2). */
+                /* A host-triggered cleanup ended the wait (docs/teardown.md). */
                 __ws_overlapped_progress();
                 *error = WSAEINTR;
                 return WAIT_FAILED;
@@ -669,9 +669,9 @@ static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD ti
         if (ok) {
             imports_list_s16_free(&revents);
         } else if (wsa_number(err) == WSAEINTR) {
-            /* A host-triggered cleanup ended the wait (SPEC 2); pending
+            /* A host-triggered cleanup ended the wait (docs/teardown.md); pending
              * overlapped operations end as the final cleanup ends them:
-             * aborted, reported to nobody (SPEC 11). */
+             * aborted, reported to nobody (docs/async.md). */
             __ws_overlapped_progress();
             *error = WSAEINTR;
             return WAIT_FAILED;
@@ -683,8 +683,8 @@ static DWORD wait_events(DWORD n, const HANDLE *handles, bool wait_all, DWORD ti
     }
 }
 
-/* --- The Winsock forms (SPEC 1: WSANOTINITIALISED before WSAStartup;
- * SPEC 7: the last error is 0 after a success). --- */
+/* --- The Winsock forms (docs/lifecycle.md: WSANOTINITIALISED before WSAStartup;
+ * docs/surface.md: the last error is 0 after a success). --- */
 
 WSAEVENT WSAAPI WSACreateEvent(void) {
     DWORD error;

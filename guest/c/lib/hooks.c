@@ -1,5 +1,5 @@
 /*
- * Winsock 1.1's blocking hooks (SPEC 11): WSASetBlockingHook,
+ * Winsock 1.1's blocking hooks (docs/async.md): WSASetBlockingHook,
  * WSAUnhookBlockingHook, WSAIsBlocking, WSACancelBlockingCall, and the loop
  * a blocking call runs while the program has a hook installed.
  *
@@ -15,7 +15,7 @@
  * With a hook installed, a blocking call becomes, in this library: a
  * nonblocking try; if it would block, the hook; then a short wait in the
  * host on the socket's readiness; again. The host never parks a thread for
- * it, and a host-triggered cleanup ends the wait with WSAEINTR (SPEC 2).
+ * it, and a host-triggered cleanup ends the wait with WSAEINTR (docs/teardown.md).
  */
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
@@ -118,7 +118,7 @@ int WSAAPI WSACancelBlockingCall(void) {
  * wait. Without a socket (select over several), a plain pause. */
 static bool wait_slice(unsigned int s, short events, DWORD ms) {
 #ifdef __WS_THREADS
-    /* With other threads, only this thread waits (SPEC 11). */
+    /* With other threads, only this thread waits (docs/async.md). */
     if (__ws_threads_others()) {
         winsock_ws2_sockets_pollfd_t fd = { s, events };
         return __ws_threads_park(&fd, s == 0 ? 0 : 1, ms, false) != PARK_INTERRUPTED;

@@ -1,5 +1,5 @@
 /*
- * What the library's files share: the last error (SPEC 1, 7) and the checks
+ * What the library's files share: the last error (docs/lifecycle.md and docs/surface.md) and the checks
  * of guest pointers (WSAEFAULT instead of a trap). Reserved names, so no
  * program's own functions collide with them.
  */
@@ -29,7 +29,7 @@ int __ws_parse_address_text(const char *s, int family, struct sockaddr *out);
 /* Whether WSAStartup has been called (winsock.c). */
 bool __ws_started(void);
 
-/* WSAEventSelect's hooks into the socket calls (events.c; SPEC 11). Each
+/* WSAEventSelect's hooks into the socket calls (events.c; docs/async.md). Each
  * leaves the last error as the call set it. */
 /* Whether `s` has a WSAEventSelect selection (FIONBIO 0 then fails). */
 bool __ws_events_selected(unsigned int s);
@@ -48,7 +48,7 @@ void __ws_events_closed(unsigned int s);
 /* The final WSACleanup: every selection goes, no event is signalled. */
 void __ws_events_cleanup(void);
 
-/* Winsock 1.1 blocking hooks (hooks.c; SPEC 11). */
+/* Winsock 1.1 blocking hooks (hooks.c; docs/async.md). */
 /* WSAStartup succeeded with this negotiated major version. */
 void __ws_hooks_startup(int negotiated_major);
 /* The final WSACleanup: the hook goes with the startup. */
@@ -70,13 +70,13 @@ int __ws_run_blocking(unsigned int s, short events, unsigned long timeout_ms, in
                       int (*attempt)(void *ctx, bool *again), void *ctx);
 
 /* Waits `ms` in the host with nothing to watch (winsock.c); false when a
- * host-triggered cleanup ended it (WSAEINTR, SPEC 2). Before WSAStartup a
+ * host-triggered cleanup ended it (WSAEINTR, docs/teardown.md). Before WSAStartup a
  * plain sleep. */
 bool __ws_pause(unsigned long ms);
 /* The program's sockets (winsock.c): WSAEventSelect made `s` nonblocking. */
 void __ws_socket_nonblocking(unsigned int s);
 
-/* Overlapped I/O (overlapped.c; SPEC 11). Types from <winsock2.h>, so only
+/* Overlapped I/O (overlapped.c; docs/async.md). Types from <winsock2.h>, so only
  * for files that include it. */
 #ifdef _WINSOCK2API_
 /* WSASend/WSARecv/WSASendTo/WSARecvFrom with an lpOverlapped or a
@@ -109,7 +109,7 @@ size_t __ws_overlapped_interest(winsock_ws2_sockets_pollfd_t *fds, size_t cap);
 #endif
 
 /* Threads (threads.c, only in the library of programs that use threads,
- * built with __WS_THREADS; SPEC 11). */
+ * built with __WS_THREADS; docs/async.md). */
 #define PARK_READY 0       /* something waited for may have happened: look again */
 #define PARK_TIMEOUT 1     /* the deadline passed */
 #define PARK_INTERRUPTED 2 /* closesocket of a socket waited on, the final or a host cleanup: WSAEINTR */

@@ -1,5 +1,5 @@
 /*
- * Overlapped I/O (SPEC 11): WSASend, WSARecv, WSASendTo and WSARecvFrom
+ * Overlapped I/O (docs/async.md): WSASend, WSARecv, WSASendTo and WSARecvFrom
  * with a WSAOVERLAPPED (an event, or a completion routine), their
  * completion, WSAGetOverlappedResult, CancelIo/CancelIoEx, and the
  * cancellation rules of the source documents.
@@ -369,7 +369,7 @@ BOOL WSAAPI WSAGetOverlappedResult(SOCKET s, LPWSAOVERLAPPED lpOverlapped, LPDWO
         if (!winsock_ws2_sockets_wsapoll(&list, -1, &revents, &err)) {
             if (winsock_ws2_lifecycle_error_number(err) == WSAEINTR) {
                 /* A host-triggered cleanup: every operation is aborted,
-                 * silently (SPEC 2, 11). */
+                 * silently (docs/teardown.md and docs/async.md). */
                 __ws_overlapped_progress();
                 break;
             }

@@ -1,5 +1,5 @@
 /*
- * Threads for legacy programs (issue 12; SPEC 11): CreateThread,
+ * Threads for legacy programs (issue 12; docs/async.md): CreateThread,
  * _beginthreadex and friends as cooperative green threads inside the one
  * instance, made switchable by Binaryen's Asyncify (winsock-cc runs
  * `wasm-opt --asyncify` on programs that use threads; this file is only
@@ -273,7 +273,7 @@ static winsock_ws2_sockets_pollfd_t *parked_interest(size_t *count) {
  * none), then the threads it concerns are runnable: those whose sockets
  * answered; every one when a handle went away (each meets the error in
  * its own call); every one with PARK_INTERRUPTED after a host cleanup,
- * which shows as WSAEINTR or as the sockets' reset (SPEC 2, 11: the calls
+ * which shows as WSAEINTR or as the sockets' reset (docs/teardown.md and docs/async.md: the calls
  * that were pending fail WSAEINTR; sockets exist only after WSAStartup,
  * so "not started now" means a cleanup came). False when nothing woke. */
 static bool poll_and_wake(winsock_ws2_sockets_pollfd_t *all, size_t n, int timeout) {
@@ -337,7 +337,7 @@ static void wait_in_host(void) {
     winsock_ws2_sockets_pollfd_t *all = parked_interest(&n);
     if (all == NULL) {
         /* Only deadlines, or no memory for the list (then look again
-         * soon). A host cleanup ends the pause (SPEC 2). */
+         * soon). A host cleanup ends the pause (docs/teardown.md). */
         if (!__ws_pause(total == 0 ? ms : ms > 100 ? 100 : ms)) {
             for (size_t i = 0; i < thread_count; i++) wake(threads[i], PARK_INTERRUPTED);
             return;

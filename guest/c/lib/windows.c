@@ -1,5 +1,5 @@
 /*
- * The few Windows API functions <windows.h> declares (SPEC 10), over
+ * The few Windows API functions <windows.h> declares (docs/guests.md), over
  * wasi-libc's clocks.
  */
 #include <time.h>

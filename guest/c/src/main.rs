@@ -1,5 +1,5 @@
 //! `winsock-cc`: compiles legacy C Winsock programs, unchanged, into
-//! components that `winsock-run` runs (SPEC 10).
+//! components that `winsock-run` runs (docs/guests.md).
 //!
 //! It drives clang for `wasm32-wasi` (Debian's clang, lld and wasi-libc, as
 //! the README's set-up installs them) with this project's `winsock2.h`,

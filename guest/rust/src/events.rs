@@ -1,4 +1,4 @@
-//! Event objects, waits and WSAEventSelect (SPEC 11), the safe form of
+//! Event objects, waits and WSAEventSelect (docs/async.md), the safe form of
 //! what the C library's `events.c` does.
 //!
 //! A component has one thread: no other thread can set an event while the
@@ -138,7 +138,7 @@ pub const MAXIMUM_WAIT_EVENTS: usize = 64;
 ///
 /// Fails ERROR_INVALID_PARAMETER (87) for no events, more than 64, or the
 /// same event twice in a wait-all; WSAEINTR when a host-triggered cleanup
-/// ends the wait (SPEC 2). A wait that nothing can end (no selected socket
+/// ends the wait (docs/teardown.md). A wait that nothing can end (no selected socket
 /// and no pending operation can signal what it waits for) fails
 /// ERROR_POSSIBLE_DEADLOCK (1131) when it has no timeout: on Windows it
 /// would never return, and a component has no other thread to set an
@@ -254,9 +254,9 @@ fn wait(events: &[&Event], wait_all: bool, timeout: Option<Duration>) -> Result<
             Err(e) => {
                 let e = WsaError::from(e);
                 if e == WsaError::EINTR || e == WsaError::NOTINITIALISED {
-                    // A host-triggered cleanup ended the wait (SPEC 2);
+                    // A host-triggered cleanup ended the wait (docs/teardown.md);
                     // pending operations end as the final cleanup ends
-                    // them: aborted, reported to nobody (SPEC 11).
+                    // them: aborted, reported to nobody (docs/async.md).
                     crate::final_cleanup_done();
                     return Err(WsaError::EINTR);
                 }
@@ -271,7 +271,7 @@ fn wait(events: &[&Event], wait_all: bool, timeout: Option<Duration>) -> Result<
 }
 
 /// A wait with nothing to watch, in the host (`sockets.pause`) so that a
-/// host-triggered cleanup ends it with WSAEINTR (SPEC 2); pending
+/// host-triggered cleanup ends it with WSAEINTR (docs/teardown.md); pending
 /// operations then end as the final cleanup ends them. Before WSAStartup
 /// (events work without one, as kernel32's do) a plain sleep.
 fn pause(d: Duration) -> Result<()> {
@@ -768,7 +768,7 @@ pub(crate) fn closed(s: u32) {
     SELECTIONS.with_borrow_mut(|sels| sels.retain(|x| x.socket != s));
 }
 
-/// The final cleanup signals no WSAEventSelect event (SPEC 11). Events
+/// The final cleanup signals no WSAEventSelect event (docs/async.md). Events
 /// themselves are kernel objects on Windows and outlive it.
 pub(crate) fn final_cleanup() {
     SELECTIONS.with_borrow_mut(|sels| sels.clear());

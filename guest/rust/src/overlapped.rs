@@ -1,4 +1,4 @@
-//! Overlapped operations (SPEC 11), the safe form of what the C library's
+//! Overlapped operations (docs/async.md), the safe form of what the C library's
 //! `overlapped.c` does: the operation owns its buffer, so no memory is
 //! shared with a pending operation, and dropping a pending operation
 //! cancels it.
@@ -101,7 +101,7 @@ impl Overlapped {
                 let e = WsaError::from(e);
                 if e == WsaError::EINTR || e == WsaError::NOTINITIALISED {
                     // A host-triggered cleanup: every operation is
-                    // aborted, silently (SPEC 2, 11).
+                    // aborted, silently (docs/teardown.md and docs/async.md).
                     abort_all_silently();
                     break;
                 }
@@ -361,7 +361,7 @@ pub(crate) fn issue(
 }
 
 /// closesocket: the socket's pending operations end WSA_OPERATION_ABORTED
-/// and their events are set (SPEC 11).
+/// and their events are set (docs/async.md).
 pub(crate) fn socket_closed(socket: u32) {
     let ops: Vec<Rc<Operation>> =
         PENDING.with_borrow(|p| p.iter().filter(|o| o.socket == socket).cloned().collect());
@@ -371,7 +371,7 @@ pub(crate) fn socket_closed(socket: u32) {
 }
 
 /// The final cleanup: every pending operation ends WSA_OPERATION_ABORTED
-/// and no event is set (SPEC 11).
+/// and no event is set (docs/async.md).
 pub(crate) fn abort_all_silently() {
     let ops: Vec<Rc<Operation>> = PENDING.with_borrow_mut(std::mem::take);
     for op in ops {

@@ -1,5 +1,5 @@
 //! winsock-run: runs a Winsock command component sandboxed, with only the
-//! network the flags grant (SPEC 8).
+//! network the flags grant (docs/sandbox.md).
 
 use clap::Parser;
 use std::path::PathBuf;

@@ -1,4 +1,4 @@
-/* SPEC 11, issue 11: Winsock 1.1 blocking hooks. After a 1.x WSAStartup a
+/* docs/async.md, issue 11: Winsock 1.1 blocking hooks. After a 1.x WSAStartup a
  * blocking call runs the program's hook while it waits; from inside the
  * hook only WSAIsBlocking and WSACancelBlockingCall work (every other call,
  * WSACleanup included, fails WSAEINPROGRESS), and a cancelled call fails

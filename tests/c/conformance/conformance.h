@@ -1,5 +1,5 @@
 /* Shared by the conformance programs: one line per checked call, with its
- * return value and the last error right after it (SPEC 7: 0 after a
+ * return value and the last error right after it (docs/surface.md: 0 after a
  * success), and a connected TCP pair over a loopback listener. */
 #ifndef CONFORMANCE_H
 #define CONFORMANCE_H

@@ -1,4 +1,4 @@
-/* SPEC 9, 10: the constants, sizes and macros a C program sees, and the
+/* docs/errors.md and docs/guests.md: the constants, sizes and macros a C program sees, and the
  * address helpers that need no Winsock startup. */
 #include <winsock2.h>
 #include <ws2tcpip.h>
@@ -54,7 +54,7 @@ int main(void)
     printf("inet_pton bad family: %d %d\n", inet_pton(12345, "1.2.3.4", &in), WSAGetLastError());
     printf("in6addr_loopback last byte %d\n", in6addr_loopback.s6_addr[15]);
 
-    /* The Winsock fd_set: FD_SET adds a handle once (SPEC 7). */
+    /* The Winsock fd_set: FD_SET adds a handle once (docs/surface.md). */
     FD_ZERO(&set);
     FD_SET(5, &set);
     FD_SET(7, &set);

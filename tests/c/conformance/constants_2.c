@@ -1,10 +1,10 @@
 /*
  * constants.c - the numbers and layouts a Windows program compiles against.
  *
- * Checks SPEC 9 (every constant and WSA error code a C header must match,
- * with Windows' values), SPEC 10 (32-bit Windows layouts: SOCKET is 32 bits,
+ * Checks docs/errors.md (every constant and WSA error code a C header must match,
+ * with Windows' values), docs/guests.md (32-bit Windows layouts: SOCKET is 32 bits,
  * WSADATA, sockaddr_in/sockaddr_in6, in_addr, hostent, addrinfo with
- * ai_canonname before ai_addr, fd_set, timeval, WSAPOLLFD, linger), SPEC 7
+ * ai_canonname before ai_addr, fd_set, timeval, WSAPOLLFD, linger), docs/surface.md
  * (Winsock's FD_SET adds a handle only once and stops at FD_SETSIZE) and the
  * pure helpers (byte order, inet_addr/inet_ntoa, inet_pton/inet_ntop).
  */

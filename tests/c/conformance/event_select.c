@@ -1,4 +1,4 @@
-/* Issue 11, point 2 (SPEC 11, 6): WSAEventSelect and WSAEnumNetworkEvents.
+/* Issue 11, point 2 (docs/async.md and docs/blocking.md): WSAEventSelect and WSAEnumNetworkEvents.
  * Each network event is recorded once and then again only after its
  * re-enabling call (Microsoft's WSAEventSelect page); the error slots of
  * FD_CONNECT and FD_CLOSE; the socket is nonblocking while selected;

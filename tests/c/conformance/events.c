@@ -1,4 +1,4 @@
-/* Issue 11, point 1 (SPEC 11, 1, 7): event objects and the waits on them,
+/* Issue 11, point 1 (docs/async.md, docs/lifecycle.md and docs/surface.md): event objects and the waits on them,
  * in their Winsock forms (WSACreateEvent...) and the kernel32 forms legacy
  * code calls on the same handles (CreateEvent, SetEvent, CloseHandle,
  * WaitForSingleObject, WaitForMultipleObjects, SleepEx). No socket is
@@ -23,7 +23,7 @@ int main(void)
     DWORD t;
     int i;
 
-    /* Before WSAStartup the Winsock forms fail (SPEC 1). */
+    /* Before WSAStartup the Winsock forms fail (docs/lifecycle.md). */
     e = WSACreateEvent();
     printf("WSACreateEvent before WSAStartup: %d %d\n", e == WSA_INVALID_EVENT, WSAGetLastError());
     start();

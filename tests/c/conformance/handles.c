@@ -1,5 +1,5 @@
-/* SPEC 3 and 7: handles, and socket()'s family/type/protocol codes. The
- * family and type codes are SPEC 7's subset (AF_INET/AF_INET6, stream and
+/* docs/handles.md and docs/surface.md: handles, and socket()'s family/type/protocol codes. The
+ * family and type codes are docs/surface.md's subset (AF_INET/AF_INET6, stream and
  * datagram); Windows 10 itself knows AF_UNIX, and SOCK_RAW there needs
  * administrator rights. */
 #include "conformance.h"

@@ -1,15 +1,15 @@
 /*
  * handles.c - handles, socket()'s codes, and what closesocket does.
  *
- * Checks SPEC 3 (a handle is never 0 or INVALID_SOCKET; a closed, made-up
+ * Checks docs/handles.md (a handle is never 0 or INVALID_SOCKET; a closed, made-up
  * or foreign value is WSAENOTSOCK for every call; values are never reused
- * within the instance), SPEC 7 (unsupported family, type or protocol:
+ * within the instance), docs/surface.md (unsupported family, type or protocol:
  * WSAEAFNOSUPPORT, WSAESOCKTNOSUPPORT, WSAEPROTONOSUPPORT; Windows answers
  * a protocol that does not match the type with WSAEPROTONOSUPPORT) and
- * SPEC 4's closing table as one guest can observe it through its own peer:
+ * docs/linger.md's closing table as one guest can observe it through its own peer:
  * the default graceful close still delivers queued data then EOF; linger
  * {1,0} resets (the peer's recv and send fail WSAECONNRESET, and keep
- * failing, SPEC 7); linger {1,N} on a blocking socket waits for the data
+ * failing, docs/surface.md); linger {1,N} on a blocking socket waits for the data
  * and closes gracefully; linger {1,N} on a nonblocking socket with unsent
  * data fails WSAEWOULDBLOCK and leaves the handle valid.
  */

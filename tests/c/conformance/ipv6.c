@@ -1,4 +1,4 @@
-/* SPEC 7: TCP over IPv6 beside IPv4: AF_INET6 is 23, sockaddr_in6 is 28
+/* docs/surface.md: TCP over IPv6 beside IPv4: AF_INET6 is 23, sockaddr_in6 is 28
  * bytes with sin6_scope_id, IPV6_V6ONLY starts TRUE so an IPv6 socket
  * cannot reach an IPv4-mapped address. */
 #include "conformance.h"

@@ -1,14 +1,14 @@
 /*
  * ipv6.c - TCP over ::1, and an IPv6 socket reaching IPv4.
  *
- * Checks SPEC 7 and 9/10 for AF_INET6: AF_INET6 is 23 and sockaddr_in6 is
+ * Checks docs/surface.md, docs/errors.md and docs/guests.md for AF_INET6: AF_INET6 is 23 and sockaddr_in6 is
  * 28 bytes (a 24-byte, pre-scope-id length is WSAEFAULT for bind and for
  * getsockname); IPV6_V6ONLY starts TRUE; bind/listen/connect/accept on
  * [::1], the names of both ends (family 23, ::1, matching ports), data
  * both ways. With IPV6_V6ONLY cleared (Windows' dual-stack sockets) an
  * IPv6 socket connects to an IPv4 listener through ::ffff:127.0.0.1 and
  * sees that IPv4-mapped address as its peer, while the IPv4 listener sees
- * 127.0.0.1 (SPEC 8: the mapped address is checked as the IPv4 one).
+ * 127.0.0.1 (docs/sandbox.md: the mapped address is checked as the IPv4 one).
  */
 #define _WINSOCK_DEPRECATED_NO_WARNINGS
 #include <winsock2.h>

@@ -1,4 +1,4 @@
-/* SPEC 1: WSAStartup's version table and WSADATA, the startup count, and
+/* docs/lifecycle.md: WSAStartup's version table and WSADATA, the startup count, and
  * WSANOTINITIALISED before startup and after the final cleanup. */
 #include <winsock2.h>
 #include <windows.h>

@@ -1,7 +1,7 @@
 /*
  * lifecycle.c - WSAStartup and WSACleanup.
  *
- * Checks SPEC 1: the version table (refused majors 0.x still fill WSADATA
+ * Checks docs/lifecycle.md: the version table (refused majors 0.x still fill WSADATA
  * with 2.2 and do not count; 1.x above 1.1 gives 1.1; above 2.2 gives 2.2),
  * WSADATA's fields (wHighVersion 2.2, "WinSock 2.0", "Running",
  * iMaxSockets/iMaxUdpDg 32767/65467 for 1.x and 0/0 for 2.x, lpVendorInfo
@@ -10,8 +10,8 @@
  * at a count of 0 is SOCKET_ERROR/WSANOTINITIALISED, every call but the
  * exempt ones fails WSANOTINITIALISED while the count is 0, pure helpers
  * work before startup, and after the final cleanup an old handle is
- * WSANOTINITIALISED, then WSAENOTSOCK once started again (with SPEC 3: the
- * new handles never reuse it). Also SPEC 7: a successful call sets the
+ * WSANOTINITIALISED, then WSAENOTSOCK once started again (with docs/handles.md: the
+ * new handles never reuse it). Also docs/surface.md: a successful call sets the
  * last error to 0.
  */
 #define _WINSOCK_DEPRECATED_NO_WARNINGS
@@ -35,7 +35,7 @@ static int get_type(SOCKET s)
     return getsockopt(s, SOL_SOCKET, SO_TYPE, (char *)&type, &len) == SOCKET_ERROR ? SOCKET_ERROR : type;
 }
 
-/* One row of SPEC 1's version table. A successful startup is undone at
+/* One row of docs/lifecycle.md's version table. A successful startup is undone at
  * once, so each row starts from a count of 0. */
 static void version_row(BYTE major, BYTE minor)
 {
@@ -93,7 +93,7 @@ int main(void)
     printf("inet_pton before startup: %d\n", inet_pton(AF_INET, "10.1.2.3", &a4));
     printf("inet_ntop before startup: %s\n", inet_ntop(AF_INET, &a4, buf, sizeof(buf)) ? buf : "(null)");
 
-    /* SPEC 1's version table. */
+    /* docs/lifecycle.md's version table. */
     version_row(0, 0);
     version_row(0, 9);
     version_row(1, 0);

@@ -1,4 +1,4 @@
-/* SPEC 7, 8: getaddrinfo/freeaddrinfo/getnameinfo/gethostbyname/
+/* docs/surface.md and docs/sandbox.md: getaddrinfo/freeaddrinfo/getnameinfo/gethostbyname/
  * gethostname under a lookup grant of "localhost" only. Numeric hosts need
  * no grant; a name outside the grant is WSAHOST_NOT_FOUND. */
 #include "conformance.h"

@@ -1,7 +1,7 @@
 /*
  * lookup.c - names and numbers, run with the lookup of "localhost" granted.
  *
- * Checks SPEC 7 and 8: getaddrinfo("localhost") with AF_INET hints gives
+ * Checks docs/surface.md and docs/sandbox.md: getaddrinfo("localhost") with AF_INET hints gives
  * 127.0.0.1, the service port and Windows' numbers (ai_family 2,
  * ai_socktype as hinted, ai_addrlen 16); numeric hosts ("127.0.0.1",
  * "::1") are parsed, never looked up, and AI_NUMERICHOST refuses a name

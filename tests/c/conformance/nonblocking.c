@@ -1,4 +1,4 @@
-/* SPEC 6: FIONBIO, WSAEWOULDBLOCK, nonblocking connect completion in
+/* docs/blocking.md: FIONBIO, WSAEWOULDBLOCK, nonblocking connect completion in
  * select's write set and failure in its except set and SO_ERROR, and
  * SO_RCVTIMEO giving WSAETIMEDOUT. */
 #include "conformance.h"

@@ -1,7 +1,7 @@
 /*
  * nonblocking.c - FIONBIO and WSAEWOULDBLOCK.
  *
- * Checks SPEC 6: sockets start blocking; ioctlsocket(FIONBIO) switches
+ * Checks docs/blocking.md: sockets start blocking; ioctlsocket(FIONBIO) switches
  * both ways; a call that would block fails WSAEWOULDBLOCK (accept with
  * nothing pending, recv with nothing to read, send into full buffers);
  * a nonblocking connect fails WSAEWOULDBLOCK, its completion shows in

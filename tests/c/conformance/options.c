@@ -1,4 +1,4 @@
-/* SPEC 4, 7: every option of SPEC 7 is applied and read back as Windows
+/* docs/linger.md and docs/surface.md: every option of docs/surface.md is applied and read back as Windows
  * reports it, or refused: never silently ignored. */
 #include "conformance.h"
 
@@ -55,7 +55,7 @@ int main(void)
     CHECK("clear IPV6_V6ONLY", set_int(v6, IPPROTO_IPV6, IPV6_V6ONLY, 0));
     printf("IPV6_V6ONLY %d\n", get_int(v6, IPPROTO_IPV6, IPV6_V6ONLY));
 
-    /* SO_LINGER and SO_DONTLINGER (SPEC 4). */
+    /* SO_LINGER and SO_DONTLINGER (docs/linger.md). */
     lg.l_onoff = 1;
     lg.l_linger = 7;
     CHECK("set SO_LINGER {1,7}", setsockopt(t, SOL_SOCKET, SO_LINGER, (const char *)&lg, sizeof lg));

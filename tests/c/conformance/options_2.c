@@ -1,9 +1,9 @@
 /*
  * options.c - getsockopt/setsockopt/ioctlsocket as Windows answers them.
  *
- * Checks SPEC 7 (every listed option is applied and reads back, or is
+ * Checks docs/surface.md (every listed option is applied and reads back, or is
  * refused; IPV6_V6ONLY starts TRUE; unknown option WSAENOPROTOOPT;
- * unknown ioctl WSAEOPNOTSUPP) and SPEC 4 (SO_LINGER is {0,0} and
+ * unknown ioctl WSAEOPNOTSUPP) and docs/linger.md (SO_LINGER is {0,0} and
  * SO_DONTLINGER TRUE on a new TCP socket; SO_DONTLINGER TRUE clears
  * l_onoff and FALSE sets it; SO_LINGER with optlen below 4 or a NULL
  * optval is WSAEFAULT and a short get leaves optlen alone; both options

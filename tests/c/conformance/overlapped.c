@@ -1,4 +1,4 @@
-/* SPEC 11, issue 11: overlapped I/O with event objects and completion
+/* docs/async.md, issue 11: overlapped I/O with event objects and completion
  * routines, WSAGetOverlappedResult, CancelIo/CancelIoEx, and what
  * closesocket and the final WSACleanup do to pending operations. */
 #include "conformance.h"

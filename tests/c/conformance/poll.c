@@ -1,4 +1,4 @@
-/* SPEC 7: WSAPoll: count 0 is WSAEINVAL, invalid handles get POLLNVAL and
+/* docs/surface.md: WSAPoll: count 0 is WSAEINVAL, invalid handles get POLLNVAL and
  * are not counted, all invalid is WSAENOTSOCK, POLLHUP/POLLERR come
  * unasked, the timeout is in milliseconds. */
 #include "conformance.h"

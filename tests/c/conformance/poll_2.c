@@ -1,7 +1,7 @@
 /*
  * poll.c - WSAPoll.
  *
- * Checks SPEC 7: a count of 0 is WSAEINVAL; an invalid handle gets POLLNVAL
+ * Checks docs/surface.md: a count of 0 is WSAEINVAL; an invalid handle gets POLLNVAL
  * and is not counted (the call itself succeeds); every entry invalid is
  * SOCKET_ERROR/WSAENOTSOCK with POLLNVAL in each; revents holds only what
  * was asked plus POLLHUP/POLLERR/POLLNVAL; a listener with a pending

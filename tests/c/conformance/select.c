@@ -1,4 +1,4 @@
-/* SPEC 7: select with Winsock fd_sets: nfds ignored, all sets empty is
+/* docs/surface.md: select with Winsock fd_sets: nfds ignored, all sets empty is
  * WSAEINVAL, a closed handle WSAENOTSOCK, the return counts the entries
  * left in the three sets, which are compacted to the ready handles. */
 #include "conformance.h"

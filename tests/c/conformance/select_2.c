@@ -1,7 +1,7 @@
 /*
  * select.c - select with Winsock's fd_set.
  *
- * Checks SPEC 7: nfds is ignored; all sets NULL or empty is WSAEINVAL; a
+ * Checks docs/surface.md: nfds is ignored; all sets NULL or empty is WSAEINVAL; a
  * closed or made-up handle is WSAENOTSOCK and leaves the sets as they
  * were; a timeout of 0 returns 0 at once and empties the sets; the result
  * is the total number of entries left in the three sets (a socket ready in

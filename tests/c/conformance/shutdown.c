@@ -1,4 +1,4 @@
-/* SPEC 5: shutdown: an unconnected socket is WSAENOTCONN, a bad `how`
+/* docs/shutdown.md: shutdown: an unconnected socket is WSAENOTCONN, a bad `how`
  * WSAEINVAL, send after SD_SEND is WSAESHUTDOWN, the peer sees EOF after
  * the data already sent, and SD_RECEIVE leaves sending working. */
 #include "conformance.h"

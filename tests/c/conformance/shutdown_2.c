@@ -1,7 +1,7 @@
 /*
  * shutdown.c - shutdown's three directions.
  *
- * Checks SPEC 5: SD_RECEIVE 0, SD_SEND 1, SD_BOTH 2, any other value
+ * Checks docs/shutdown.md: SD_RECEIVE 0, SD_SEND 1, SD_BOTH 2, any other value
  * WSAEINVAL; an unconnected or listening TCP socket is WSAENOTCONN; after
  * SD_SEND (which may be repeated) send fails WSAESHUTDOWN, the peer reads
  * the data sent before and then EOF, and receiving still works; after

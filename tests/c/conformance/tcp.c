@@ -1,4 +1,4 @@
-/* SPEC 6, 7: the TCP data path and the codes Microsoft documents: listen on
+/* docs/blocking.md and docs/surface.md: the TCP data path and the codes Microsoft documents: listen on
  * an unbound socket, send unconnected, connect twice, refused connects,
  * MSG_PEEK, FIONREAD, SIOCATMARK, EOF, and the names of both ends. */
 #include "conformance.h"

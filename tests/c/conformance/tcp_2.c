@@ -1,7 +1,7 @@
 /*
  * tcp.c - the TCP data path of one guest talking to itself.
  *
- * Checks SPEC 7: the codes Microsoft documents for each function (listen
+ * Checks docs/surface.md: the codes Microsoft documents for each function (listen
  * or getsockname on an unbound socket and a second bind are WSAEINVAL; a
  * short address length is WSAEFAULT; an address in use WSAEADDRINUSE;
  * send/recv/getpeername unconnected WSAENOTCONN; accept on a socket that
@@ -10,7 +10,7 @@
  * both ends (family 2, 127.0.0.1, matching ports), MSG_PEEK, FIONREAD,
  * SIOCATMARK TRUE with no urgent data, an echo through accept, EOF after
  * the peer's shutdown(SD_SEND) while the other direction still works, and
- * successful calls setting the last error to 0. SPEC 8: connecting to or
+ * successful calls setting the last error to 0. docs/sandbox.md: connecting to or
  * binding an address outside the grant is WSAEACCES.
  */
 #define _WINSOCK_DEPRECATED_NO_WARNINGS

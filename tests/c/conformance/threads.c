@@ -1,5 +1,5 @@
 /*
- * Threads (issue 12; SPEC 11): CreateThread, _beginthreadex and their
+ * Threads (issue 12; docs/async.md): CreateThread, _beginthreadex and their
  * handles, exit codes, critical sections, thread-local storage and the
  * per-thread last error, as observable facts. Threads are cooperative:
  * the order below is the one a program can rely on here (a thread runs

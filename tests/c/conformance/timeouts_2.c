@@ -1,7 +1,7 @@
 /*
  * timeouts.c - SO_RCVTIMEO and SO_SNDTIMEO.
  *
- * Checks SPEC 6: SO_RCVTIMEO/SO_SNDTIMEO are DWORD milliseconds; a blocking
+ * Checks docs/blocking.md: SO_RCVTIMEO/SO_SNDTIMEO are DWORD milliseconds; a blocking
  * recv (TCP), recvfrom (UDP) or send that waits longer fails WSAETIMEDOUT,
  * after at least about the timeout (elapsed time is printed only as
  * "at least 150 ms", so the output never depends on timing); a second

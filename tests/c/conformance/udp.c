@@ -1,4 +1,4 @@
-/* SPEC 7: UDP over IPv4 and IPv6: sendto/recvfrom with the sender's
+/* docs/surface.md: UDP over IPv4 and IPv6: sendto/recvfrom with the sender's
  * address, and a datagram larger than the buffer: WSAEMSGSIZE, the buffer
  * holds its first bytes and the rest is dropped. */
 #include "conformance.h"

@@ -1,14 +1,14 @@
 /*
  * udp.c - datagrams on 127.0.0.1 and ::1.
  *
- * Checks SPEC 7: recvfrom on an unbound socket is WSAEINVAL; listen on a
+ * Checks docs/surface.md: recvfrom on an unbound socket is WSAEINVAL; listen on a
  * datagram socket WSAEOPNOTSUPP; sendto/recvfrom report the sender's
  * address (family, 127.0.0.1, its port, fromlen 16); a datagram larger than
  * the buffer fails WSAEMSGSIZE with the buffer holding its first bytes and
  * the rest dropped, so the next datagram arrives whole; a short destination
  * length is WSAEFAULT; sendto does not connect (getpeername WSAENOTCONN);
  * a connected UDP socket uses send/recv and getpeername; IPv6 datagrams on
- * ::1 (family 23, fromlen 28). SPEC 8: sendto outside the grant is
+ * ::1 (family 23, fromlen 28). docs/sandbox.md: sendto outside the grant is
  * WSAEACCES.
  */
 #define _WINSOCK_DEPRECATED_NO_WARNINGS

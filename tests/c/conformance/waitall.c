@@ -10,7 +10,7 @@
  * of 5 with pauses between them, so a recv without the flag would return
  * the first piece alone; on "g", 7 bytes and its close. The flag is met
  * twice: by the host's blocking recv, and, while another thread is
- * blocked, by the library's loop of tries (SPEC 11).
+ * blocked, by the library's loop of tries (docs/async.md).
  */
 #include "conformance.h"
 

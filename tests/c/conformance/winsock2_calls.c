@@ -1,4 +1,4 @@
-/* Issue 10: the Winsock 2 calls legacy libraries use beside SPEC 7's
+/* Issue 10: the Winsock 2 calls legacy libraries use beside docs/surface.md's
  * surface, with the returns and WSA codes Microsoft documents:
  * WSASocket, WSASend/WSARecv/WSASendTo/WSARecvFrom with WSABUF arrays in
  * their non-overlapped form, WSAIoctl, WSAAddressToString,

@@ -1,4 +1,4 @@
-/* Pending overlapped operations against a native peer (SPEC 11): what the
+/* Pending overlapped operations against a native peer (docs/async.md): what the
  * final WSACleanup, a host-triggered cleanup and a teardown do to them, and
  * what the peer sees (a reset).
  *

@@ -1,5 +1,5 @@
-/* Threads blocked in Winsock calls against native peers (issue 12; SPEC
- * 11): what closesocket from another thread, the final WSACleanup and the
+/* Threads blocked in Winsock calls against native peers (issue 12;
+ * docs/async.md): what closesocket from another thread, the final WSACleanup and the
  * host do to them, and what the peers see.
  *
  *   threads_peer MODE PORT [N]

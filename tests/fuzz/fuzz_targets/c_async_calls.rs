@@ -10,11 +10,11 @@
 //! functions with wit-bindgen's C ABI that forward to a real winsock-host
 //! `WinsockCtx` over loopback sockets, as the component host's bindings do.
 //! A host call still blocked after a few milliseconds is ended the way an
-//! embedder ends it: a host-triggered cleanup (SPEC 2), which must make it
+//! embedder ends it: a host-triggered cleanup (docs/teardown.md), which must make it
 //! return WSAEINTR.
 //!
 //! Invariants, after every call: no crash; a failure is a documented code
-//! (SPEC 9, or the Win32 codes these calls document: WSA_INVALID_HANDLE,
+//! (docs/errors.md, or the Win32 codes these calls document: WSA_INVALID_HANDLE,
 //! WSA_INVALID_PARAMETER, WSA_NOT_ENOUGH_MEMORY, WSA_IO_INCOMPLETE,
 //! WSA_IO_PENDING, ERROR_NOT_FOUND, ERROR_POSSIBLE_DEADLOCK), waits return
 //! a documented value; every overlapped operation the driver issued is
@@ -24,7 +24,7 @@
 //! that failed at issue with a code other than WSA_IO_PENDING reports no
 //! completion (Microsoft's WSARecv/WSASend pages); the operations pending
 //! at a final WSACleanup or a host-triggered cleanup end with Internal 995
-//! and neither set their event nor ever run their routine (SPEC 11); from
+//! and neither set their event nor ever run their routine (docs/async.md); from
 //! inside a blocking hook WSACleanup fails WSAEINPROGRESS and WSAIsBlocking
 //! is TRUE, and the cancelled call fails WSAEINTR. At the end: the library
 //! holds no operation, routine, selection or event, the host no socket,
@@ -43,7 +43,7 @@ use winsock_host::{Failure, Grants, InstanceControl, Limits, NetRule, WinsockCtx
 
 include!(concat!(env!("OUT_DIR"), "/bindings/error_codes.rs"));
 
-/// A SPEC 9 code: one a host call fails with (the host's table, generated
+/// A docs/errors.md code: one a host call fails with (the host's table, generated
 /// from wit/types.wit).
 fn spec9(code: i32) -> bool {
     WsaError::from_code(code).is_some()
@@ -366,7 +366,7 @@ fn runtime() -> &'static tokio::runtime::Runtime {
 
 /// Runs one host call on the instance. A call still blocked after
 /// HOST_CALL_BOUND gets a host-triggered cleanup, after which it must end
-/// (WSAEINTR) within SPEC 2's 100 ms.
+/// (WSAEINTR) within docs/teardown.md's 100 ms.
 fn host<T, F>(call: &str, f: F) -> Result<T, WsaError>
 where
     F: for<'a> FnOnce(
@@ -887,7 +887,7 @@ extern "C" fn fz_routine_ran(id: c_int, error: c_ulong, _bytes: c_ulong, _flags:
 }
 
 /// The blocking hook: checks what may and may not be called from inside
-/// it (SPEC 11), then cancels the call after `cancel_after` runs.
+/// it (docs/async.md), then cancels the call after `cancel_after` runs.
 #[unsafe(no_mangle)]
 extern "C" fn fz_hook_ran() -> c_int {
     // SAFETY: plain library calls.

@@ -1,7 +1,7 @@
 //! Arbitrary sequences of Winsock calls, with arbitrary arguments, straight
 //! into the host's implementation over real loopback sockets (issue 5).
 //!
-//! After every call: no panic; a failure is a WSA code SPEC 9 lists (or a
+//! After every call: no panic; a failure is a WSA code docs/errors.md lists (or a
 //! trap only once the instance was torn down); the startup count and the
 //! handle table agree with a small model. After the instance is dropped
 //! (its teardown), the process's descriptor count is back at its baseline.
@@ -176,11 +176,11 @@ fn addr(a: &Addr, listener_port: u16) -> SocketAddr {
     }
 }
 
-/// Checks a call's failure: a SPEC 9 code, or a trap after a teardown.
+/// Checks a call's failure: a docs/errors.md code, or a trap after a teardown.
 fn check<T>(r: &Result<T, Failure>, torn_down: bool, call: &Call) {
     match r {
         Ok(_) => {}
-        // A WsaError is a SPEC 9 code by construction: its table is
+        // A WsaError is a docs/errors.md code by construction: its table is
         // generated from wit/types.wit (host/build.rs).
         Err(Failure::Wsa(_)) => {}
         Err(Failure::Trap(why)) => {

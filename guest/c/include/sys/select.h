@@ -2,7 +2,7 @@
  * <sys/select.h> for winsock-wasm guests. wasi-libc's own (an fd_set of C
  * file descriptors) is pulled in by <sys/types.h> and <sys/time.h>, which
  * legacy Winsock code includes beside <winsock2.h>; the two fd_sets cannot
- * coexist, so every program here sees Winsock's (SPEC 7), as a Windows
+ * coexist, so every program here sees Winsock's (docs/surface.md), as a Windows
  * program would. select() works on sockets only, as on Windows.
  */
 #ifndef _SYS_SELECT_H

@@ -1,8 +1,8 @@
 //! A hostile test guest (issue 5, capability bypass): `attacker SCENARIO
-//! [ARGS]` tries to get past the grants its host gave it (SPEC 8) through the
+//! [ARGS]` tries to get past the grants its host gave it (docs/sandbox.md) through the
 //! raw Winsock interface and prints one line per attempt,
 //! `ACTION ADDRESS -> CODE` (0 for success, else the WSA number), so that
-//! `tests/tests/bypass.rs` can compare every line with what SPEC 8 allows.
+//! `tests/tests/bypass.rs` can compare every line with what docs/sandbox.md allows.
 //! The address is printed as the host names it in its denial reports
 //! (`SocketAddr`'s form), so a test can match the two. A line ends in
 //! `LASTERROR-MISMATCH` if WSAGetLastError disagrees with the call's result.
@@ -63,9 +63,9 @@ fn socket(af: i32, ty: i32) -> u32 {
 }
 
 /// An AF_INET6 socket with IPV6_V6ONLY off. A new AF_INET6 socket is
-/// IPv6-only (SPEC 7), so the kernel itself would refuse a `::ffff:a.b.c.d`
+/// IPv6-only (docs/surface.md), so the kernel itself would refuse a `::ffff:a.b.c.d`
 /// address; with the option off such an address really reaches the IPv4
-/// host, and only the host's grant check (SPEC 8, which checks it as the
+/// host, and only the host's grant check (docs/sandbox.md, which checks it as the
 /// IPv4 address) stands in the way.
 fn dual_stack(ty: i32) -> u32 {
     let s = socket(raw::AF_INET6, ty);
@@ -108,7 +108,7 @@ fn connect(p2: u16, p6: u16, p1: u16) {
     mapped(v6("::ffff:127.0.0.2", p2));
     mapped(v6("::ffff:10.0.0.1", p2));
     // The unspecified address: Linux connects it to the local host.
-    // Windows refuses it as WSAEADDRNOTAVAIL before anything else (SPEC 7);
+    // Windows refuses it as WSAEADDRNOTAVAIL before anything else (docs/surface.md);
     // the mapped form is not "unspecified" to IPv6 and meets the grant.
     plain(v4("0.0.0.0", p1));
     plain(v6("::", p6));
@@ -137,7 +137,7 @@ fn connect(p2: u16, p6: u16, p1: u16) {
         sockets::connect(s, to_wit(target)),
     );
     // sendto on an unconnected stream socket never connects (no TCP Fast
-    // Open style implicit connect): Windows' WSAENOTCONN (SPEC 7).
+    // Open style implicit connect): Windows' WSAENOTCONN (docs/surface.md).
     let s = socket(raw::AF_INET, raw::SOCK_STREAM);
     attempt(
         "sendto-stream",
@@ -191,7 +191,7 @@ fn sendto(p2: u16, p6: u16, pb: u16, p1: u16) {
     send(u6, v6("::ffff:10.0.0.1", p2));
     send(u6, v6("::1", p6));
     send(u6, v6("::", p6));
-    // A datagram connect is checked like a stream connect (SPEC 8).
+    // A datagram connect is checked like a stream connect (docs/sandbox.md).
     let c = socket(raw::AF_INET, raw::SOCK_DGRAM);
     let outside = v4("127.0.0.2", p2);
     attempt("connect-udp", outside, sockets::connect(c, to_wit(outside)));
@@ -251,7 +251,7 @@ fn bind(pa: u16, pb: u16) {
 
 /// Granted: lookup of the names given, connect to 127.0.0.1 on a port other
 /// than `port`. Every address a name resolves to must still pass the connect
-/// grant (SPEC 8), so every connect here fails WSAEACCES.
+/// grant (docs/sandbox.md), so every connect here fails WSAEACCES.
 fn names(port: u16, names: &[String]) {
     let hints = sockets::AddrinfoHints {
         flags: 0,
@@ -281,7 +281,7 @@ fn names(port: u16, names: &[String]) {
 /// Granted: connect and bind to 127.0.0.1, any port. Native peers from
 /// 127.0.0.2 come in: a TCP client to the guest's listener and a datagram
 /// to its UDP socket. The guest takes them (the bind grant covers listening
-/// and receiving, SPEC 8) but cannot reach out to their host: a new connect
+/// and receiving, docs/sandbox.md) but cannot reach out to their host: a new connect
 /// to 127.0.0.2:`p2` (a native listener) and a reply datagram to the
 /// sender are refused.
 fn inbound(p2: u16) {
@@ -322,7 +322,7 @@ fn inbound(p2: u16) {
 
 /// Limits: two sockets (`--max-sockets 2`); loopback granted. A listener
 /// and one accepted connection fill the limit; with a second client waiting
-/// in the backlog, accept and socket fail WSAEMFILE (SPEC 8), the waiting
+/// in the backlog, accept and socket fail WSAEMFILE (docs/sandbox.md), the waiting
 /// client is not lost, and after one close the guest accepts it and talks.
 fn max_accept() {
     let l = socket(raw::AF_INET, raw::SOCK_STREAM);
@@ -335,7 +335,7 @@ fn max_accept() {
     };
     attempt("send", 1, sockets::send(first, b"first", 0));
     // Wait until the second client is in the backlog (the listener is
-    // readable, SPEC 7), so that the failing accept has one to take.
+    // readable, docs/surface.md), so that the failing accept has one to take.
     let pending = sockets::select(
         &sockets::FdSets {
             readfds: vec![l],

@@ -1,4 +1,4 @@
-//! Scenarios for the crate's asynchronous model (SPEC 11, issue 11):
+//! Scenarios for the crate's asynchronous model (docs/async.md, issue 11):
 //! events and waits, WSAEventSelect, overlapped operations and their
 //! cancellation, through `winsock_guest`'s safe API. Each prints what it
 //! observed; tests/tests/async_model.rs compares it with Windows' rules
@@ -393,7 +393,7 @@ fn overlapped_cleanup(port: u16) {
 }
 
 /// A host-triggered cleanup while the program waits on its events: the
-/// wait fails WSAEINTR, the operation ends 995 with no event set (SPEC 2,
+/// wait fails WSAEINTR, the operation ends 995 with no event set (docs/teardown.md,
 /// 11).
 fn host_cleanup(port: u16) {
     let _wsa = Winsock::startup(2, 2).expect("startup");

@@ -3,7 +3,7 @@
 //! form `call: ok [value]` or `call: err CODE`. Every line also checks that
 //! WSAGetLastError agrees (0 after success, the code after failure) and
 //! says `LASTERROR-MISMATCH` if not. The integration tests compare these
-//! lines with what SPEC.md says a Windows program observes.
+//! lines with what docs/ says a Windows program observes.
 
 mod async_model;
 
@@ -773,7 +773,7 @@ fn options(port: u16) {
         "new AF_INET6 IPV6_V6ONLY {:?}",
         int_opt(v6, raw::IPPROTO_IPV6, raw::IPV6_V6ONLY)
     ));
-    // SO_RCVTIMEO makes a blocking recv fail WSAETIMEDOUT (SPEC 6).
+    // SO_RCVTIMEO makes a blocking recv fail WSAETIMEDOUT (docs/blocking.md).
     sockets::connect(s, loopback(port)).expect("connect");
     let start = Instant::now();
     show("recv with SO_RCVTIMEO", sockets::recv(s, 16, 0).map(|_| ()));
@@ -1243,7 +1243,7 @@ fn crate_surface() {
     ));
 
     // A refused nonblocking connect: WSAEWOULDBLOCK, then the except set
-    // and SO_ERROR tell the failure (SPEC 6).
+    // and SO_ERROR tell the failure (docs/blocking.md).
     let closed = {
         let t = Socket::listen_tcp("127.0.0.1:0".parse().unwrap(), 1).unwrap();
         t.local_addr().unwrap()
@@ -1355,7 +1355,7 @@ fn soak_states(sink: u16, full: u16, end: &str) {
     }
 }
 
-/// SPEC 4, 6, 7 against a misbehaving native peer; each fault on its own
+/// docs/linger.md, docs/blocking.md and docs/surface.md against a misbehaving native peer; each fault on its own
 /// connection, in order (tests/tests/peer_faults.rs plays the peer).
 fn peer_faults(port: u16) {
     use winsock_guest::{Linger, Socket, Winsock};
