@@ -62,6 +62,11 @@ use wasmtime::component::{HasSelf, Linker};
 /// instance's [`WinsockCtx`] in the store data. The functions are async:
 /// use them from `instantiate_async` and `call_async` (a blocked guest
 /// waits on the tokio runtime, never on a parked thread).
+///
+/// `send` and `sendto` are defined twice (bindgen's, then the copy-free
+/// ones of `fast_path`, which replace them), so this turns the linker's
+/// shadowing on for those two and leaves it **off** on return: an
+/// embedder that relies on shadowing turns it on again afterwards.
 #[cfg(feature = "component")]
 pub fn add_to_linker<T: Send + 'static>(
     linker: &mut Linker<T>,
