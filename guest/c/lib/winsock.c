@@ -1,5 +1,5 @@
 /*
- * The Winsock library behind winsock2.h and ws2tcpip.h (SPEC 7): Windows'
+ * The Winsock library behind winsock2.h and ws2tcpip.h (docs/surface.md): Windows'
  * C signatures over the winsock:ws2 imports (the generated imports.h).
  *
  * The host does the socket work and chooses every WSA code of a socket call;
@@ -7,7 +7,7 @@
  * addrinfo, hostent, WSADATA) to the WIT types and back, checks the
  * pointers and lengths it is handed (WSAEFAULT, as Windows checks them), and
  * keeps the instance's last error: 0 after each successful call, the code
- * after a failure (SPEC 1, 7).
+ * after a failure (docs/lifecycle.md and docs/surface.md).
  */
 #define WIN32_LEAN_AND_MEAN
 #include <windows.h>
@@ -34,7 +34,7 @@ typedef winsock_ws2_types_error_code_t wit_error;
 typedef winsock_ws2_types_socket_address_t wit_address;
 
 #ifdef __WS_THREADS
-/* Per thread, as on Windows (SPEC 11). */
+/* Per thread, as on Windows (docs/async.md). */
 #define last_error (*__ws_threads_last_error())
 #else
 static int last_error;
@@ -160,7 +160,7 @@ static int address_out(const wit_address *a, struct sockaddr *sa, int *len) {
     return 0;
 }
 
-/* --- Lifecycle (SPEC 1). --- */
+/* --- Lifecycle (docs/lifecycle.md). --- */
 
 static void copy_field(char *dst, size_t cap, const imports_string_t *s) {
     size_t n = s->len < cap - 1 ? s->len : cap - 1;
@@ -169,7 +169,7 @@ static void copy_field(char *dst, size_t cap, const imports_string_t *s) {
 }
 
 static void fill_wsadata(LPWSADATA d, const winsock_ws2_lifecycle_wsa_data_t *w) {
-    /* lpVendorInfo is not written (SPEC 1). */
+    /* lpVendorInfo is not written (docs/lifecycle.md). */
     char *vendor_info = d->lpVendorInfo;
     memset(d, 0, sizeof *d);
     d->lpVendorInfo = vendor_info;
@@ -181,12 +181,23 @@ static void fill_wsadata(LPWSADATA d, const winsock_ws2_lifecycle_wsa_data_t *w)
     d->iMaxUdpDg = w->max_udp_dg;
 }
 
+static bool started(void);
+static void end_of_startup(void);
+
 /* WSAStartup returns its error code instead of setting the last error. */
 int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData) {
     bool has_data = lpWSAData != NULL && in_memory(lpWSAData, sizeof *lpWSAData);
     winsock_ws2_lifecycle_wsa_data_t data;
     winsock_ws2_lifecycle_startup_error_t err;
     if (__ws_refused_while_blocking()) return WSAEINPROGRESS;
+    /* A startup from a count of 0 begins anew. If a host-triggered cleanup
+     * or a teardown ended the previous startup behind the program's back,
+     * the library's state of that startup (selections, overlapped
+     * operations, the hook, the socket table) ends now, as the final
+     * WSACleanup would have ended it (docs/teardown.md, docs/async.md):
+     * the old handles are gone, so nothing of theirs may run on into the
+     * new startup and fail WSAENOTSOCK there. */
+    if (!started()) end_of_startup();
     if (winsock_ws2_lifecycle_startup(wVersionRequested, has_data, &data, &err)) {
         /* Winsock 1.1's blocking hooks exist only for a 1.x startup. */
         __ws_hooks_startup(data.version & 0xff);
@@ -204,7 +215,7 @@ int WSAAPI WSAStartup(WORD wVersionRequested, LPWSADATA lpWSAData) {
 
 /* What the library knows of each socket the program holds: whether it is
  * in nonblocking mode (a blocking call runs the Winsock 1.1 hook only on a
- * blocking socket, SPEC 11). The host keeps the sockets themselves. */
+ * blocking socket, docs/async.md). The host keeps the sockets themselves. */
 struct socket_state {
     SOCKET s;
     bool nonblocking;
@@ -271,7 +282,7 @@ static bool hooked(SOCKET s) {
     struct socket_state *st;
 #ifdef __WS_THREADS
     /* With other threads, a blocking call on a blocking socket is tries
-     * and parks of its thread only (SPEC 11), through the same loop. */
+     * and parks of its thread only (docs/async.md), through the same loop. */
     if (__ws_threads_others())
         return __ws_threads_rewinding() || ((st = find_socket(s)) != NULL && !st->nonblocking);
 #endif
@@ -302,7 +313,7 @@ static bool ready_to_read(SOCKET s) {
 #endif
 
 /* Every Winsock call but WSAIsBlocking and WSACancelBlockingCall is refused
- * from inside a blocking hook (SPEC 11): WSAEINPROGRESS. */
+ * from inside a blocking hook (docs/async.md): WSAEINPROGRESS. */
 #define REFUSE_IN_HOOK(value) \
     do { \
         if (__ws_refused_while_blocking()) return (value); \
@@ -327,36 +338,41 @@ int WSAAPI closesocket(SOCKET s) {
     forget_socket(s);
     __ws_events_closed(s);
     /* Its pending overlapped operations end WSA_OPERATION_ABORTED, their
-     * events set and routines queued (SPEC 11). */
+     * events set and routines queued (docs/async.md). */
     __ws_overlapped_closed(s);
 #ifdef __WS_THREADS
-    /* Blocking calls on it from other threads fail WSAEINTR (SPEC 11). */
+    /* Blocking calls on it from other threads fail WSAEINTR (docs/async.md). */
     __ws_threads_socket_closed(s);
 #endif
     return succeed(0);
 }
-
-static bool started(void);
 
 int WSAAPI WSACleanup(void) {
     wit_error err;
     REFUSE_IN_HOOK(SOCKET_ERROR);
     if (!winsock_ws2_lifecycle_cleanup(&err)) return fail_with(err);
     if (!started()) {
-        /* The final cleanup drops every WSAEventSelect selection and aborts
-         * every overlapped operation (WSA_OPERATION_ABORTED) without
-         * signalling an event or queueing a routine (SPEC 11); the handles
-         * are gone (SPEC 1), and the blocking hook with the startup. */
-        __ws_events_cleanup();
-        __ws_overlapped_final_cleanup();
-        __ws_hooks_final_cleanup();
-        socket_state_count = 0;
+        end_of_startup();
 #ifdef __WS_THREADS
-        /* Every other thread's blocking call fails WSAEINTR (SPEC 11). */
+        /* Every other thread's blocking call fails WSAEINTR (docs/async.md).
+         * (After a host-triggered cleanup the host has already failed
+         * them, so a new WSAStartup need not.) */
         __ws_threads_interrupt_all();
 #endif
     }
     return succeed(0);
+}
+
+/* What ends with a startup, library side: the final WSACleanup drops every
+ * WSAEventSelect selection and aborts every overlapped operation
+ * (WSA_OPERATION_ABORTED) without signalling an event or queueing a routine
+ * (docs/async.md); the handles are gone (docs/lifecycle.md), and the
+ * blocking hook with the startup. Running it twice is harmless. */
+static void end_of_startup(void) {
+    __ws_events_cleanup();
+    __ws_overlapped_final_cleanup();
+    __ws_hooks_final_cleanup();
+    socket_state_count = 0;
 }
 
 int WSAAPI bind(SOCKET s, const struct sockaddr *name, int namelen) {
@@ -386,7 +402,7 @@ int WSAAPI connect(SOCKET s, const struct sockaddr *name, int namelen) {
     int code = address_in(name, namelen, &addr);
     if (code) return fail(code);
     if (hooked(s)) return connect_hooked(s, &addr);
-    /* Its outcome is FD_CONNECT for a selected socket (SPEC 11). */
+    /* Its outcome is FD_CONNECT for a selected socket (docs/async.md). */
     if (!winsock_ws2_sockets_connect(s, &addr, &err)) {
         fail_with(err);
         __ws_events_connect(s, last_error);
@@ -400,7 +416,7 @@ static SOCKET accept_call(SOCKET s, struct sockaddr *addr, int *addrlen);
 static SOCKET accept_hooked(SOCKET s, struct sockaddr *addr, int *addrlen);
 
 /* accept re-enables FD_ACCEPT, and the accepted socket inherits the
- * listener's WSAEventSelect selection and blocking mode (SPEC 11). */
+ * listener's WSAEventSelect selection and blocking mode (docs/async.md). */
 SOCKET WSAAPI accept(SOCKET s, struct sockaddr *addr, int *addrlen) {
     REFUSE_IN_HOOK(INVALID_SOCKET);
     SOCKET got = HOOKED_UNLESS_READABLE(s, 0) ? accept_hooked(s, addr, addrlen) : accept_call(s, addr, addrlen);
@@ -450,7 +466,7 @@ static int check_buffer(const void *buf, int len) {
 }
 
 /* A send that fails WSAEWOULDBLOCK arms FD_WRITE for when space frees
- * (SPEC 11). */
+ * (docs/async.md). */
 static int send_result(SOCKET s, bool ok, wit_error err, uint32_t sent) {
     if (ok) return succeed((int)sent);
     fail_with(err);
@@ -505,7 +521,7 @@ static int receive_call(SOCKET s, char *buf, int len, int flags, struct sockaddr
                         bool with_sender, size_t *delivered);
 
 /* recv re-enables FD_READ (FD_OOB for MSG_OOB), whatever it returns: data
- * still queued is recorded again at once (SPEC 11). */
+ * still queued is recorded again at once (docs/async.md). */
 static int reenable_read(SOCKET s, int flags, int result) {
     int error = last_error;
     __ws_events_reenable(s, (flags & MSG_OOB) ? FD_OOB : FD_READ);
@@ -517,7 +533,7 @@ static int reenable_read(SOCKET s, int flags, int result) {
  * here too. `*delivered` is the count of bytes placed in `buf`, also when
  * the call fails after delivering them (WSAEMSGSIZE). */
 /* MSG_WAITALL where a blocking call is a loop of nonblocking tries (a
- * blocking hook, or other threads; SPEC 11): the host refuses the flag on
+ * blocking hook, or other threads; docs/async.md): the host refuses the flag on
  * a nonblocking try, and one blocking host call would hold every thread,
  * so the library gathers the pieces itself, with the host's refusals
  * (MSG_PEEK, MSG_OOB, a datagram socket: WSAEOPNOTSUPP). SO_RCVTIMEO
@@ -697,7 +713,7 @@ int WSAAPI ioctlsocket(SOCKET s, long cmd, u_long *argp) {
     return succeed(0);
 }
 
-/* --- select and WSAPoll (SPEC 7). --- */
+/* --- select and WSAPoll (docs/surface.md). --- */
 
 int WSAAPI __WSAFDIsSet(SOCKET fd, fd_set *set) {
     for (u_int i = 0; i < set->fd_count; i++)
@@ -734,7 +750,7 @@ static int select_parked(fd_set *readfds, fd_set *writefds, fd_set *exceptfds, c
 #endif
 
 int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds, const struct timeval *timeout) {
-    (void)nfds; /* ignored, as Windows ignores it (SPEC 7) */
+    (void)nfds; /* ignored, as Windows ignores it (docs/surface.md) */
     REFUSE_IN_HOOK(SOCKET_ERROR);
     /* A wait (not a poll) runs the Winsock 1.1 hook while it lasts. */
     if (__ws_hook_installed() && (timeout == NULL || (in_memory(timeout, sizeof *timeout) &&
@@ -742,7 +758,7 @@ int WSAAPI select(int nfds, fd_set *readfds, fd_set *writefds, fd_set *exceptfds
         return select_hooked(readfds, writefds, exceptfds, timeout);
 #ifdef __WS_THREADS
     /* With other threads, a select that waits parks only its thread
-     * (SPEC 11). */
+     * (docs/async.md). */
     if (__ws_threads_others() && (timeout == NULL || (in_memory(timeout, sizeof *timeout) &&
                                                       (timeout->tv_sec > 0 || timeout->tv_usec > 0))))
         return select_parked(readfds, writefds, exceptfds, timeout);
@@ -773,8 +789,8 @@ static int select_call(fd_set *readfds, fd_set *writefds, fd_set *exceptfds, con
 }
 
 #ifdef __WS_THREADS
-/* With other threads, a WSAPoll that waits parks only its thread (SPEC
- * 11): zero-timeout polls, and the thread parked on the same list between
+/* With other threads, a WSAPoll that waits parks only its thread
+ * (docs/async.md): zero-timeout polls, and the thread parked on the same list between
  * them. *parked_error: WSAEINTR when closesocket from another thread or a
  * cleanup ended the wait. Branches that read what other threads change
  * also test __ws_threads_rewinding (threads.c, switch_out). */
@@ -821,7 +837,7 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout) {
     free(list.ptr);
 #endif
     if (!ok) {
-        /* Every entry was invalid (SPEC 7): each still gets POLLNVAL. */
+        /* Every entry was invalid (docs/surface.md): each still gets POLLNVAL. */
         if (wsa_number(err) == WSAENOTSOCK)
             for (ULONG i = 0; i < fds; i++) fdArray[i].revents = POLLNVAL;
         return fail_with(err);
@@ -830,14 +846,14 @@ int WSAAPI WSAPoll(LPWSAPOLLFD fdArray, ULONG fds, INT timeout) {
     for (ULONG i = 0; i < fds; i++) {
         SHORT r = i < revents.len ? revents.ptr[i] : 0;
         fdArray[i].revents = r;
-        /* Invalid handles get POLLNVAL and are not counted (SPEC 7). */
+        /* Invalid handles get POLLNVAL and are not counted (docs/surface.md). */
         if (r != 0 && !(r & POLLNVAL)) ready++;
     }
     imports_list_s16_free(&revents);
     return succeed(ready);
 }
 
-/* --- Name lookup (SPEC 7, 8: the host applies the lookup grant). --- */
+/* --- Name lookup (docs/surface.md and docs/sandbox.md: the host applies the lookup grant). --- */
 
 static imports_string_t borrow_string(const char *s) {
     imports_string_t out = { (uint8_t *)s, s ? strlen(s) : 0 };
@@ -1035,7 +1051,7 @@ int WSAAPI gethostname(char *name, int namelen) {
     return succeed(0);
 }
 
-/* --- Reverse lookup and services (SPEC 7, 8). --- */
+/* --- Reverse lookup and services (docs/surface.md and docs/sandbox.md). --- */
 
 struct hostent *WSAAPI gethostbyaddr(const char *addr, int len, int type) {
     wit_address a;
@@ -1444,7 +1460,7 @@ int WSAAPI WSAIoctl(SOCKET s, DWORD dwIoControlCode, LPVOID lpvInBuffer, DWORD c
         if (type != SOCK_STREAM) return fail(WSAEINVAL);
         memcpy(&vals, lpvInBuffer, sizeof vals);
         /* Applied to the host socket for real: keepalive on or off, then
-         * the idle time and the probe interval (SPEC 7: never ignored). */
+         * the idle time and the probe interval (docs/surface.md: never ignored). */
         if (set_int_option(s, SOL_SOCKET, SO_KEEPALIVE, vals.onoff ? 1 : 0) == SOCKET_ERROR) return SOCKET_ERROR;
         if (vals.onoff) {
             if (set_int_option(s, IPPROTO_TCP, TCP_KEEPIDLE, keepalive_seconds(vals.keepalivetime)) == SOCKET_ERROR ||
@@ -1516,7 +1532,7 @@ INT WSAAPI WSAStringToAddressA(LPSTR AddressString, INT AddressFamily, LPWSAPROT
     return succeed(0);
 }
 
-/* --- Blocking calls while a Winsock 1.1 hook is installed (SPEC 11). The
+/* --- Blocking calls while a Winsock 1.1 hook is installed (docs/async.md). The
  * call is tried without blocking (the host socket is switched to
  * nonblocking for the try, invisibly: only the hook runs meanwhile and it
  * may not call Winsock); between tries hooks.c runs the hook and waits a
@@ -1695,7 +1711,7 @@ static int select_hooked(fd_set *readfds, fd_set *writefds, fd_set *exceptfds, c
 }
 
 #ifdef __WS_THREADS
-/* select while other threads exist (SPEC 11): zero-timeout selects on the
+/* select while other threads exist (docs/async.md): zero-timeout selects on the
  * same sets, this thread parked on their sockets between them (read:
  * POLLRDNORM, write: POLLWRNORM, except: POLLRDBAND; errors and hang-ups
  * always wake it). */
