@@ -1,7 +1,7 @@
 //! One guest socket: the host socket under it, the Winsock state Windows
 //! keeps beside it (linger, blocking mode, timeouts, connection phase,
 //! shutdown and reset history), and the I/O that waits without parking a
-//! thread (SPEC 4-6).
+//! thread (docs/linger.md-6).
 
 use crate::error::WsaError;
 use socket2::Socket;
@@ -38,7 +38,7 @@ impl Family {
     }
 }
 
-/// `struct linger` as the guest set it (SPEC 4). `seconds` is kept as
+/// `struct linger` as the guest set it (docs/linger.md). `seconds` is kept as
 /// given; closesocket clamps it to the host's maximum.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Linger {
@@ -46,7 +46,7 @@ pub struct Linger {
     pub seconds: u16,
 }
 
-/// How closesocket ends a stream socket, from its linger state (SPEC 4).
+/// How closesocket ends a stream socket, from its linger state (docs/linger.md).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LingerMode {
     /// SO_DONTLINGER: return at once, the kernel delivers queued data then FIN.
@@ -225,7 +225,7 @@ impl SocketEntry {
         self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// The abortive close of SPEC 1's final cleanup and SPEC 2's teardown:
+    /// The abortive close of docs/lifecycle.md's final cleanup and docs/teardown.md's teardown:
     /// SO_LINGER {1,0} in the kernel, so the last close of the descriptor
     /// sends RST and drops unsent data. Pending calls are cancelled.
     pub fn reset(&self) {

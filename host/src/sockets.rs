@@ -1,5 +1,5 @@
 //! The functions of the `sockets` interface, as plain Rust over host
-//! sockets. Each decides its WSA codes from the Winsock state first (SPEC 7)
+//! sockets. Each decides its WSA codes from the Winsock state first (docs/surface.md)
 //! and only then asks the kernel.
 
 use crate::ctx::WinsockCtx;
@@ -49,7 +49,7 @@ impl WinsockCtx {
             (SOCK_STREAM, 0 | IPPROTO_TCP) => (SocketKind::Stream, Type::STREAM, Protocol::TCP),
             (SOCK_DGRAM, 0 | IPPROTO_UDP) => (SocketKind::Datagram, Type::DGRAM, Protocol::UDP),
             // A protocol the type does not carry (stream over UDP) is
-            // WSAEPROTONOSUPPORT on Windows, like an unknown one (SPEC 7;
+            // WSAEPROTONOSUPPORT on Windows, like an unknown one (docs/surface.md;
             // Microsoft's own PAL socket tests expect it).
             (SOCK_STREAM | SOCK_DGRAM, _) => return Err(WsaError::ProtoNoSupport.into()),
             _ => return Err(WsaError::SocktNoSupport.into()),
@@ -67,7 +67,7 @@ impl WinsockCtx {
         Ok(handle)
     }
 
-    /// closesocket(s), following the linger state (SPEC 4).
+    /// closesocket(s), following the linger state (docs/linger.md).
     pub async fn closesocket(&mut self, s: u32) -> WsaResult<()> {
         let entry = self.entry(s)?;
         let mode = {
@@ -84,7 +84,7 @@ impl WinsockCtx {
                 if entry.unacknowledged() > 0 {
                     if entry.state().nonblocking {
                         // Windows: WSAEWOULDBLOCK, no disconnect started, the
-                        // handle stays valid (SPEC 4).
+                        // handle stays valid (docs/linger.md).
                         return Err(WsaError::WouldBlock.into());
                     }
                     return self.linger_close(s, entry, limit).await;
@@ -210,7 +210,7 @@ impl WinsockCtx {
                 break (fd, peer);
             }
             // A peer the grants do not name never reaches the guest: it is
-            // reset, reported, and accept goes on to the next (SPEC 8).
+            // reset, reported, and accept goes on to the next (docs/sandbox.md).
             let refused = Socket::from(fd);
             let _ = refused.set_linger(Some(Duration::ZERO));
             drop(refused);
@@ -227,7 +227,7 @@ impl WinsockCtx {
             )
             .map_err(|e| WsaError::from_io(&e))?;
             {
-                // Accepted sockets inherit the listener's properties (SPEC 4:
+                // Accepted sockets inherit the listener's properties (docs/linger.md:
                 // its linger state; Windows: its blocking mode and timeouts).
                 let mut st = new.state();
                 st.linger = linger;
@@ -603,7 +603,7 @@ impl WinsockCtx {
     }
 
     /// The WSA code for a failed send or recv, remembering a reset: Linux
-    /// reports ECONNRESET once, Winsock keeps failing WSAECONNRESET (SPEC 7).
+    /// reports ECONNRESET once, Winsock keeps failing WSAECONNRESET (docs/surface.md).
     fn stream_failure(&self, entry: &SocketEntry, e: IoFailure) -> WsaError {
         let code = io_failure(e);
         if code == WsaError::ConnReset {
@@ -687,7 +687,7 @@ impl WinsockCtx {
             }
             SIOCATMARK => {
                 // Windows answers TRUE when no urgent (OOB) data waits to be
-                // read (SPEC 7). Out of line, Linux holds the urgent byte
+                // read (docs/surface.md). Out of line, Linux holds the urgent byte
                 // apart and a peeking MSG_OOB read finds it; inline, Linux
                 // reports "at the urgent mark" once it is next to read.
                 let sock = entry.socket();

@@ -15,7 +15,7 @@
 //! read from WSAGetLastError. The [`raw`] module is the WIT interface
 //! itself, numeric handles and all, for ports of C-style code.
 //!
-//! Winsock 2's asynchronous model (SPEC 11) has a safe form here:
+//! Winsock 2's asynchronous model (docs/async.md) has a safe form here:
 //! [`Event`]s and [`wait_for_events`], [`Socket::event_select`] with
 //! [`Socket::enum_network_events`], and [`Overlapped`] operations that own
 //! their buffers ([`Socket::recv_overlapped`], [`Socket::send_overlapped`]).
@@ -199,7 +199,7 @@ fn keeping_last_error<T>(f: impl FnOnce() -> T) -> T {
 /// After a successful WSACleanup: if it was the final one (or a host
 /// cleanup happened), every pending overlapped operation ends
 /// WSA_OPERATION_ABORTED with no event set and every selection is gone
-/// (SPEC 11). Asked of the host only when there is such state.
+/// (docs/async.md). Asked of the host only when there is such state.
 fn final_cleanup_done() {
     if !overlapped::any_pending() && !events::any_selection() {
         return;
@@ -219,7 +219,7 @@ pub use raw::lifecycle::WsaData;
 
 /// A successful WSAStartup; dropping it runs the matching WSACleanup.
 /// Every startup needs its own cleanup; only the last one resets the
-/// sockets still open (SPEC 1).
+/// sockets still open (docs/lifecycle.md).
 pub struct Winsock {
     data: WsaData,
     cleaned: bool,
@@ -272,7 +272,7 @@ impl Drop for Winsock {
     }
 }
 
-/// `struct linger` (SPEC 4): `on` false is SO_DONTLINGER, the default
+/// `struct linger` (docs/linger.md): `on` false is SO_DONTLINGER, the default
 /// graceful close; `{ on: true, seconds: 0 }` closes with a reset;
 /// `{ on: true, seconds: n }` waits up to n seconds for unsent data.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -677,7 +677,7 @@ impl Socket {
     }
 
     /// closesocket with its result. When it fails WSAEWOULDBLOCK (a
-    /// nonblocking socket lingering with unsent data, SPEC 4) the handle
+    /// nonblocking socket lingering with unsent data, docs/linger.md) the handle
     /// is still open and comes back in the error.
     pub fn close(self) -> std::result::Result<(), CloseError> {
         let h = self.into_raw();
@@ -696,7 +696,7 @@ impl Socket {
 
     /// After closesocket: the selection ends (nothing is recorded for the
     /// close) and the pending overlapped operations end
-    /// WSA_OPERATION_ABORTED with their events set (SPEC 11).
+    /// WSA_OPERATION_ABORTED with their events set (docs/async.md).
     fn closed(h: u32) {
         events::closed(h);
         overlapped::socket_closed(h);
@@ -881,7 +881,7 @@ impl Socket {
     }
 
     /// ioctlsocket(SIOCATMARK): true when no urgent (OOB) data is waiting,
-    /// i.e. the next recv reads normal data (Windows' sense, SPEC 7).
+    /// i.e. the next recv reads normal data (Windows' sense, docs/surface.md).
     pub fn at_mark(&self) -> Result<bool> {
         Ok(wsa(sockets::ioctlsocket(self.handle, raw::SIOCATMARK, 0))? != 0)
     }

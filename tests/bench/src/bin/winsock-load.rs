@@ -1,7 +1,7 @@
 //! The load command (issue 5): many concurrent native clients against an
 //! echo server running under the host, every byte verified, then a final
 //! WSACleanup from the host while they are still sending: every peer must
-//! see a reset (SPEC 1) and nothing may hang.
+//! see a reset (docs/lifecycle.md) and nothing may hang.
 //!
 //!   cargo run --release -p winsock-bench --bin winsock-load -- \
 //!       [--connections 1000] [--seconds 60] [--payload 512] [--guest rust|c-select|c-threads]

@@ -2,7 +2,7 @@
 //! leaving sockets in assorted states (listening, connected with unsent
 //! data, half-closed, mid-connect, lingering), ending in turn by returning
 //! from main, trapping, a final WSACleanup, or a host teardown while blocked
-//! in accept or in a lingering closesocket (SPEC 2). Prints the process's
+//! in accept or in a lingering closesocket (docs/teardown.md). Prints the process's
 //! descriptor count and resident memory before, during and after, and their
 //! growth per 1,000 instances after warm-up.
 //!

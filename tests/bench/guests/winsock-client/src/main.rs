@@ -54,7 +54,7 @@ fn main() {
                 .duration_since(UNIX_EPOCH)
                 .unwrap()
                 .as_nanos();
-            // The final WSACleanup resets every socket (SPEC 1).
+            // The final WSACleanup resets every socket (docs/lifecycle.md).
             wsa.cleanup().unwrap();
             println!("closed_at_ns {at}");
             // The handles are gone with the cleanup; nothing left to close.
