@@ -255,21 +255,9 @@ impl Bench {
         let rounds = self.sizes.pingpong_rounds;
         let (median_ns, p99_ns) = match path {
             Path::Native => {
-                let mut s = TcpStream::connect(("127.0.0.1", port)).unwrap();
-                s.set_nodelay(true).unwrap();
-                let mut rtts = Vec::with_capacity(rounds as usize);
-                let mut b = [1u8];
-                for _ in 0..rounds {
-                    let t = Instant::now();
-                    s.write_all(&b).unwrap();
-                    s.read_exact(&mut b).unwrap();
-                    rtts.push(t.elapsed().as_nanos() as u64);
-                }
-                rtts.sort_unstable();
-                (
-                    rtts[rtts.len() / 2] as f64,
-                    rtts[rtts.len() * 99 / 100] as f64,
-                )
+                let (median_us, p99_us) =
+                    echo_pingpong(SocketAddr::from(([127, 0, 0, 1], port)), rounds);
+                (median_us * 1000.0, p99_us * 1000.0)
             }
             _ => {
                 let out = self.guest(
