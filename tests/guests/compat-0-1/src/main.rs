@@ -114,22 +114,16 @@ fn main() {
         d.len().to_string()
     });
     // 0.1.2: recvfrom delivers the start, truncated, last error 10040.
-    show("recvfrom 10 of 100", sockets::recvfrom(u, 10, 0), |d| {
+    let datagram = |d: &sockets::Datagram| {
         format!(
             "{:?} truncated {} from peer {}",
             String::from_utf8_lossy(&d.data),
             d.truncated,
             port_of(&d.sender) == udp_port
         )
-    });
-    show("recvfrom 64 of 5", sockets::recvfrom(u, 64, 0), |d| {
-        format!(
-            "{:?} truncated {} from peer {}",
-            String::from_utf8_lossy(&d.data),
-            d.truncated,
-            port_of(&d.sender) == udp_port
-        )
-    });
+    };
+    show("recvfrom 10 of 100", sockets::recvfrom(u, 10, 0), datagram);
+    show("recvfrom 64 of 5", sockets::recvfrom(u, 64, 0), datagram);
     show("closesocket udp", sockets::closesocket(u), |_| {
         String::new()
     });
