@@ -8,28 +8,38 @@ use crate::error::{Failure, WsaError};
 use crate::trace::{self, *};
 use std::net::{Ipv4Addr, Ipv6Addr, SocketAddr, SocketAddrV4, SocketAddrV6};
 
-wasmtime::component::bindgen!({
-    path: "../wit",
-    world: "winsock:ws2/imports",
-    imports: {
-        "winsock:ws2/sockets.socket": trappable,
-        "winsock:ws2/sockets.bind": trappable,
-        "winsock:ws2/sockets.listen": trappable,
-        "winsock:ws2/sockets.shutdown": trappable,
-        "winsock:ws2/sockets.getsockname": trappable,
-        "winsock:ws2/sockets.getpeername": trappable,
-        "winsock:ws2/sockets.getsockopt": trappable,
-        "winsock:ws2/sockets.setsockopt": trappable,
-        "winsock:ws2/sockets.ioctlsocket": trappable,
-        "winsock:ws2/sockets.getnameinfo": trappable,
-        "winsock:ws2/sockets.gethostname": trappable,
-        "winsock:ws2/lifecycle": trappable,
-        default: async | trappable,
-    },
-    trappable_error_type: {
-        "winsock:ws2/types.error-code" => Failure,
-    },
-});
+/// The bindgen settings of every served version of the package (this one,
+/// and 0.1.2 in compat_0_1.rs): which calls may block (async: they wait on
+/// the runtime, cancellably) and which never do (sync), and the trappable
+/// error type. One list, so the versions cannot drift apart.
+macro_rules! winsock_bindgen {
+    ($path:tt) => {
+        wasmtime::component::bindgen!({
+            path: $path,
+            world: "winsock:ws2/imports",
+            imports: {
+                "winsock:ws2/sockets.socket": trappable,
+                "winsock:ws2/sockets.bind": trappable,
+                "winsock:ws2/sockets.listen": trappable,
+                "winsock:ws2/sockets.shutdown": trappable,
+                "winsock:ws2/sockets.getsockname": trappable,
+                "winsock:ws2/sockets.getpeername": trappable,
+                "winsock:ws2/sockets.getsockopt": trappable,
+                "winsock:ws2/sockets.setsockopt": trappable,
+                "winsock:ws2/sockets.ioctlsocket": trappable,
+                "winsock:ws2/sockets.getnameinfo": trappable,
+                "winsock:ws2/sockets.gethostname": trappable,
+                "winsock:ws2/lifecycle": trappable,
+                default: async | trappable,
+            },
+            trappable_error_type: {
+                "winsock:ws2/types.error-code" => Failure,
+            },
+        });
+    };
+}
+
+winsock_bindgen!("../wit");
 
 use winsock::ws2::lifecycle::{self, StartupError, WsaData};
 use winsock::ws2::sockets;

@@ -26,30 +26,9 @@ use crate::ctx::WinsockCtx;
 use crate::error::{Failure, WsaError};
 use std::sync::OnceLock;
 
-wasmtime::component::bindgen!({
-    path: "../wit/compat/0.1.2",
-    world: "winsock:ws2/imports",
-    // The same calls block (async) as in bindings.rs, so that each one can
-    // call its 0.2.0 twin.
-    imports: {
-        "winsock:ws2/sockets.socket": trappable,
-        "winsock:ws2/sockets.bind": trappable,
-        "winsock:ws2/sockets.listen": trappable,
-        "winsock:ws2/sockets.shutdown": trappable,
-        "winsock:ws2/sockets.getsockname": trappable,
-        "winsock:ws2/sockets.getpeername": trappable,
-        "winsock:ws2/sockets.getsockopt": trappable,
-        "winsock:ws2/sockets.setsockopt": trappable,
-        "winsock:ws2/sockets.ioctlsocket": trappable,
-        "winsock:ws2/sockets.getnameinfo": trappable,
-        "winsock:ws2/sockets.gethostname": trappable,
-        "winsock:ws2/lifecycle": trappable,
-        default: async | trappable,
-    },
-    trappable_error_type: {
-        "winsock:ws2/types.error-code" => Failure,
-    },
-});
+// The same settings as 0.2.0 (the same calls block), so that each call can
+// call its 0.2.0 twin.
+winsock_bindgen!("../wit/compat/0.1.2");
 
 use winsock::ws2::lifecycle::{self, StartupError, WsaData};
 use winsock::ws2::sockets;

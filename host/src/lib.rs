@@ -26,6 +26,7 @@
 //! (what `winsock-run` does).
 
 #[cfg(feature = "component")]
+#[macro_use]
 mod bindings;
 #[cfg(feature = "component")]
 pub mod cache;
