@@ -572,65 +572,38 @@ fn flags(f: &mut Formatter<'_>, bits: u32, names: &[(u32, &str)]) -> fmt::Result
     Ok(())
 }
 
+/// `Display` for a newtype over a Windows constant: the constant's name
+/// when the value is one of those listed (the name is the identifier
+/// itself, so it cannot be misspelled), else the number.
+macro_rules! named_constants {
+    ($ty:ident: $($const:ident),+ $(,)?) => {
+        impl Display for $ty {
+            fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
+                let name = match self.0 {
+                    $($const => Some(stringify!($const)),)+
+                    _ => None,
+                };
+                named(f, name, self.0)
+            }
+        }
+    };
+}
+
 /// An address family: `AF_INET`.
 pub(crate) struct Af(pub i32);
-
-impl Display for Af {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let name = match self.0 {
-            AF_UNSPEC => Some("AF_UNSPEC"),
-            AF_INET => Some("AF_INET"),
-            AF_INET6 => Some("AF_INET6"),
-            _ => None,
-        };
-        named(f, name, self.0)
-    }
-}
+named_constants!(Af: AF_UNSPEC, AF_INET, AF_INET6);
 
 /// A socket type: `SOCK_STREAM`.
 pub(crate) struct SockType(pub i32);
-
-impl Display for SockType {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let name = match self.0 {
-            SOCK_STREAM => Some("SOCK_STREAM"),
-            SOCK_DGRAM => Some("SOCK_DGRAM"),
-            _ => None,
-        };
-        named(f, name, self.0)
-    }
-}
+named_constants!(SockType: SOCK_STREAM, SOCK_DGRAM);
 
 /// A protocol: `IPPROTO_TCP`, or 0 for the type's default.
 pub(crate) struct Proto(pub i32);
-
-impl Display for Proto {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let name = match self.0 {
-            IPPROTO_TCP => Some("IPPROTO_TCP"),
-            IPPROTO_UDP => Some("IPPROTO_UDP"),
-            _ => None,
-        };
-        named(f, name, self.0)
-    }
-}
+named_constants!(Proto: IPPROTO_TCP, IPPROTO_UDP);
 
 /// An option level: `SOL_SOCKET`, `IPPROTO_TCP`.
 pub(crate) struct OptLevel(pub i32);
-
-impl Display for OptLevel {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let name = match self.0 {
-            SOL_SOCKET => Some("SOL_SOCKET"),
-            IPPROTO_IP => Some("IPPROTO_IP"),
-            IPPROTO_TCP => Some("IPPROTO_TCP"),
-            IPPROTO_UDP => Some("IPPROTO_UDP"),
-            IPPROTO_IPV6 => Some("IPPROTO_IPV6"),
-            _ => None,
-        };
-        named(f, name, self.0)
-    }
-}
+named_constants!(OptLevel: SOL_SOCKET, IPPROTO_IP, IPPROTO_TCP, IPPROTO_UDP, IPPROTO_IPV6);
 
 fn opt_name(level: i32, optname: i32) -> Option<&'static str> {
     match (level, optname) {
@@ -717,18 +690,7 @@ impl Display for MsgFlags {
 
 /// shutdown's how: `SD_SEND`.
 pub(crate) struct How(pub i32);
-
-impl Display for How {
-    fn fmt(&self, f: &mut Formatter<'_>) -> fmt::Result {
-        let name = match self.0 {
-            SD_RECEIVE => Some("SD_RECEIVE"),
-            SD_SEND => Some("SD_SEND"),
-            SD_BOTH => Some("SD_BOTH"),
-            _ => None,
-        };
-        named(f, name, self.0)
-    }
-}
+named_constants!(How: SD_RECEIVE, SD_SEND, SD_BOTH);
 
 /// An ioctlsocket command: `FIONBIO`.
 pub(crate) struct IoctlCmd(pub u32);
